@@ -1,0 +1,148 @@
+import type { ResultAsync } from 'neverthrow';
+import type { SgsyncError } from './errors.js';
+import type {
+  MembershipEvent,
+  StoredEvent,
+  StreamName,
+} from './events.js';
+import type { Plan } from './plan.js';
+import type {
+  ActualRule,
+  InstanceId,
+  Observation,
+  RegionName,
+  TargetRef,
+} from './model.js';
+
+/**
+ * The members of one region's Auto Scaling groups, with their addresses
+ * and lifecycle states. One adapter serves one region.
+ */
+export interface MembershipSource {
+  /** Looks at the named groups; instances of every group, in any order. */
+  observe(asgNames: readonly string[]): ResultAsync<Observation, SgsyncError>;
+}
+
+/** What a stream read returns. */
+export interface StreamSlice {
+  /** The stream's last version (0 when it has no events). */
+  readonly version: number;
+  /** The events after `fromVersion`, in version order. */
+  readonly events: readonly StoredEvent[];
+}
+
+/**
+ * The store of membership streams in one region. It holds its own
+ * region's stream, written only by that region, and replicas of the other
+ * regions' streams, copied in by them.
+ */
+export interface EventStore {
+  /** Reads the events of a stream after `fromVersion` (default 0). */
+  readStream(
+    stream: StreamName,
+    fromVersion?: number,
+  ): ResultAsync<StreamSlice, SgsyncError>;
+
+  /**
+   * Appends events, all or none, if the stream is at `expectedVersion`;
+   * otherwise fails with `VersionConflict` and writes nothing.
+   */
+  appendToStream(
+    stream: StreamName,
+    expectedVersion: number,
+    events: readonly MembershipEvent[],
+  ): ResultAsync<{ readonly version: number }, SgsyncError>;
+
+  /**
+   * Copies events of another region's stream, keeping their versions.
+   * Idempotent: an event already held is skipped. An event whose version is
+   * held with other content fails with `StreamCorrupt`.
+   */
+  copyEvents(
+    stream: StreamName,
+    events: readonly StoredEvent[],
+  ): ResultAsync<{ readonly copied: number }, SgsyncError>;
+}
+
+/** What applying a plan did. */
+export interface ApplyOutcome {
+  readonly authorized: number;
+  readonly revoked: number;
+  /** How many API calls it took. */
+  readonly calls: number;
+}
+
+/**
+ * A firewall target of one region: read its inbound rules, apply a plan.
+ */
+export interface FirewallTarget {
+  /**
+   * Every inbound rule of the target, managed or not. Rules whose source is
+   * not an address range are included with `cidr` undefined.
+   */
+  readRules(target: TargetRef): ResultAsync<readonly ActualRule[], SgsyncError>;
+
+  /**
+   * Authorizes and revokes what the plan says, tagging every new rule with
+   * the plan's marker. Fails with `Stale` when the target changed since it
+   * was read (a duplicate, or a rule already gone).
+   */
+  applyPlan(plan: Plan): ResultAsync<ApplyOutcome, SgsyncError>;
+}
+
+/** One lifecycle action that Auto Scaling waits on. */
+export interface LifecycleAction {
+  readonly asgName: string;
+  readonly hookName: string;
+  readonly token: string;
+  readonly instanceId: InstanceId;
+}
+
+/**
+ * Tells Auto Scaling that a lifecycle action may go on. An action that is
+ * already complete, or expired, counts as done.
+ */
+export interface LifecycleSignal {
+  complete(
+    action: LifecycleAction,
+  ): ResultAsync<'completed' | 'already-done', SgsyncError>;
+  heartbeat(action: LifecycleAction): ResultAsync<void, SgsyncError>;
+}
+
+/** A notice that a region's stream changed. */
+export interface ChangeNotice {
+  readonly cluster: string;
+  readonly fromRegion: RegionName;
+  readonly stream: StreamName;
+  readonly version: number;
+  readonly sentAt: string;
+}
+
+/** Tells another region that a stream changed, so that it reconciles. */
+export interface Notifier {
+  notify(
+    toRegion: RegionName,
+    notice: ChangeNotice,
+  ): ResultAsync<void, SgsyncError>;
+}
+
+/** The time, as ISO 8601 text. */
+export interface Clock {
+  now(): string;
+}
+
+/**
+ * Everything a region's use cases need: its own membership source,
+ * firewall, lifecycle signal and notifier, and the event store of every
+ * region of the cluster (its own included).
+ */
+export interface RegionPorts {
+  readonly region: RegionName;
+  readonly membership: MembershipSource;
+  readonly firewall: FirewallTarget;
+  readonly lifecycle: LifecycleSignal;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  /** The event store of each region, by region name. */
+  readonly stores: ReadonlyMap<RegionName, EventStore>;
+}

@@ -1,0 +1,100 @@
+import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
+import type { SgsyncError } from '../errors.js';
+import type { MembershipCommand, StoredEvent } from '../events.js';
+import {
+  decide,
+  evolve,
+  replay,
+  type MembershipState,
+} from '../membership.js';
+import type { Observation } from '../model.js';
+import type { StreamSlice } from '../ports.js';
+import {
+  localRegion,
+  localStream,
+  storeOf,
+  type RegionContext,
+} from './context.js';
+
+/** How often a run re-observes and re-decides after a version conflict. */
+export const MAX_APPEND_ATTEMPTS = 3;
+
+/** Builds the commands of one run from what was observed. */
+export type CommandsOf = (observation: Observation) => MembershipCommand[];
+
+/** What recording did: the events appended and the stream's state. */
+export interface Recorded {
+  readonly events: readonly StoredEvent[];
+  readonly state: MembershipState;
+}
+
+/**
+ * Observes the local Auto Scaling groups, decides what changed and
+ * appends it to the local stream with the version it read. On a version
+ * conflict (another run appended first) it observes and decides again.
+ */
+export const observeAndRecord = (
+  ctx: RegionContext,
+  commandsOf: CommandsOf,
+  attempt = 1,
+): ResultAsync<Recorded, SgsyncError> =>
+  ctx.ports.membership
+    .observe(localRegion(ctx).asgNames)
+    .andThen((observation) => record(ctx, commandsOf(observation)))
+    .orElse((error) =>
+      error.kind === 'VersionConflict' && attempt < MAX_APPEND_ATTEMPTS
+        ? observeAndRecord(ctx, commandsOf, attempt + 1)
+        : errorOf<Recorded>(error),
+    );
+
+const record = (
+  ctx: RegionContext,
+  commands: readonly MembershipCommand[],
+): ResultAsync<Recorded, SgsyncError> => {
+  const stream = localStream(ctx);
+
+  return storeOf(ctx, ctx.ports.region).andThen((store) =>
+    store.readStream(stream).andThen((slice) => {
+    const state = stateOf(slice);
+    const events = decideAll(commands, state);
+    if (events.length === 0) return okAsync({ events: [], state });
+
+    return store
+      .appendToStream(stream, slice.version, events)
+      .map(() => ({
+        events: events.map((event, i) => ({
+          stream,
+          version: slice.version + i + 1,
+          event,
+        })),
+        state: replay(events, state),
+      }));
+    }),
+  );
+};
+
+/** The state of a stream from a full read. */
+export const stateOf = (slice: StreamSlice): MembershipState =>
+  replay(slice.events.map((e) => e.event));
+
+/**
+ * Decides a list of commands in order, each on the state the previous
+ * ones left.
+ */
+export const decideAll = (
+  commands: readonly MembershipCommand[],
+  state: MembershipState,
+): ReturnType<typeof decide> => {
+  const events: ReturnType<typeof decide> = [];
+  let current = state;
+  for (const command of commands) {
+    const decided = decide(command, current);
+    events.push(...decided);
+    current = decided.reduce(evolve, current);
+  }
+
+  return events;
+};
+
+const errorOf = <T>(error: SgsyncError): ResultAsync<T, SgsyncError> =>
+  errAsync(error);
