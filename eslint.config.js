@@ -20,15 +20,37 @@ export default tseslint.config(
     },
   },
   {
-    files: ['packages/core/src/**/*.ts'],
-    ignores: ['packages/core/src/testing/**'],
+    files: ['packages/*/src/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['node:*', '@aws-sdk/*', '@smithy/*', '@sgsync/*'],
+              group: ['@sgsync/*/src/*', '../../*/src/*'],
+              message: 'import a package through its entry file only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    ignores: ['packages/core/src/testing/**', 'packages/core/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                '@aws-sdk/*',
+                '@smithy/*',
+                '@sgsync/*',
+                'vitest',
+              ],
               message: 'core is pure: no Node, AWS or adapter imports.',
             },
           ],
@@ -42,22 +64,10 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'core is deterministic' },
-      ],
-    },
-  },
-  {
-    files: ['packages/*/src/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
         {
-          patterns: [
-            {
-              group: ['@sgsync/*/src/*', '../../*/src/*'],
-              message: 'import a package through its entry file only.',
-            },
-          ],
+          object: 'Math',
+          property: 'random',
+          message: 'core is deterministic',
         },
       ],
     },

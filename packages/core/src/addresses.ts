@@ -52,7 +52,8 @@ export const memberCidr = (
       ? canonicalCidr(`${addresses.ipv6}/128`)
       : undefined;
   }
-  const ip = kind === 'public-ipv4' ? addresses.publicIpv4 : addresses.privateIpv4;
+  const ip =
+    kind === 'public-ipv4' ? addresses.publicIpv4 : addresses.privateIpv4;
 
   return ip && isIpv4(ip) ? `${ip}/32` : undefined;
 };

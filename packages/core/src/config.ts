@@ -128,15 +128,48 @@ export const parseClusterConfig = (
   input: unknown,
 ): Result<ClusterConfig, ConfigInvalid> => {
   const parsed = configSchema.safeParse(input);
-  if (!parsed.success) {
-    return err(configInvalid(parsed.error.issues.map(toProblem)));
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map(toProblem)),
+    ...crossChecks(loose(input)),
+  ];
+  if (!parsed.success || problems.length > 0) {
+    return err(configInvalid(problems));
   }
-
-  const problems = crossChecks(parsed.data);
-  if (problems.length > 0) return err(configInvalid(problems));
 
   return ok(toConfig(parsed.data));
 };
+
+/**
+ * The parts of an unvalidated input that the checks across fields read,
+ * kept where they have the right type, so that those checks run (and
+ * report) even when the schema found other problems.
+ */
+interface LooseConfig {
+  readonly regions: readonly {
+    readonly name?: unknown;
+    readonly asgNames?: unknown;
+    readonly securityGroupIds?: unknown;
+  }[];
+  readonly rules: readonly Partial<Record<string, unknown>>[];
+}
+
+const loose = (input: unknown): LooseConfig => {
+  const record = isRecord(input) ? input : {};
+
+  return {
+    regions: arrayOf(record['regions']).filter(isRecord),
+    rules: arrayOf(record['rules']).filter(isRecord),
+  };
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const arrayOf = (value: unknown): readonly unknown[] =>
+  Array.isArray(value) ? value : [];
+
+const strings = (value: unknown): string[] =>
+  arrayOf(value).filter((v): v is string => typeof v === 'string');
 
 const toProblem = (issue: z.core.$ZodIssue): Problem => ({
   path: issue.path.map(String).join('.') || '(root)',
@@ -151,16 +184,24 @@ const configInvalid = (problems: Problem[]): ConfigInvalid => ({
   problems,
 });
 
-const crossChecks = (raw: RawConfig): Problem[] => [
-  ...duplicates(raw.regions.map((r, i) => [`regions.${i}.name`, r.name])),
+const crossChecks = (raw: LooseConfig): Problem[] => [
   ...duplicates(
     raw.regions.flatMap((r, i) =>
-      r.asgNames.map((n, j) => [`regions.${i}.asgNames.${j}`, n] as const),
+      typeof r.name === 'string'
+        ? [[`regions.${i}.name`, r.name] as const]
+        : [],
     ),
   ),
   ...duplicates(
     raw.regions.flatMap((r, i) =>
-      r.securityGroupIds.map(
+      strings(r.asgNames).map(
+        (n, j) => [`regions.${i}.asgNames.${j}`, n] as const,
+      ),
+    ),
+  ),
+  ...duplicates(
+    raw.regions.flatMap((r, i) =>
+      strings(r.securityGroupIds).map(
         (n, j) => [`regions.${i}.securityGroupIds.${j}`, n] as const,
       ),
     ),
@@ -184,15 +225,17 @@ const duplicates = (
 
 type RawTemplate = z.infer<typeof templateSchema>;
 
-const templateProblems = (t: RawTemplate, path: string): Problem[] => {
-  if (t.protocol === 'all') return [];
-
-  const from = t.fromPort;
-  const to = t.toPort;
+const templateProblems = (
+  t: Partial<Record<string, unknown>>,
+  path: string,
+): Problem[] => {
+  const { protocol, fromPort: from, toPort: to } = t;
+  if (protocol === 'all' || typeof protocol !== 'string') return [];
   if (from === undefined || to === undefined) {
-    return [{ path, reason: `${t.protocol} needs fromPort and toPort` }];
+    return [{ path, reason: `${protocol} needs fromPort and toPort` }];
   }
-  if (t.protocol === 'icmp') {
+  if (typeof from !== 'number' || typeof to !== 'number') return [];
+  if (protocol === 'icmp') {
     return from > 255 || to > 255
       ? [{ path, reason: 'icmp type and code are -1 to 255' }]
       : [];
@@ -226,7 +269,11 @@ const toConfig = (raw: RawConfig): ClusterConfig => ({
 const toTemplate = (t: RawTemplate): RuleTemplate =>
   t.protocol === 'all'
     ? { protocol: 'all', fromPort: -1, toPort: -1 }
-    : { protocol: t.protocol, fromPort: t.fromPort ?? 0, toPort: t.toPort ?? 0 };
+    : {
+        protocol: t.protocol,
+        fromPort: t.fromPort ?? 0,
+        toPort: t.toPort ?? 0,
+      };
 
 /** The configuration of one region, or undefined if it is not in the cluster. */
 export const regionConfig = (

@@ -46,9 +46,7 @@ export interface MemberAddressesChanged {
 
 /** Every event of a membership stream. */
 export type MembershipEvent =
-  | MemberJoined
-  | MemberLeft
-  | MemberAddressesChanged;
+  MemberJoined | MemberLeft | MemberAddressesChanged;
 
 /**
  * An event as a store holds it: the stream it belongs to and its version

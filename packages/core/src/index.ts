@@ -103,16 +103,8 @@ export type {
   RegionPorts,
   StreamSlice,
 } from './ports.js';
-export {
-  compareRules,
-  isManaged,
-  normaliseRule,
-  ruleKey,
-} from './rules.js';
-export {
-  createRegionContext,
-  type RegionContext,
-} from './usecases/context.js';
+export { compareRules, isManaged, normaliseRule, ruleKey } from './rules.js';
+export { createRegionContext, type RegionContext } from './usecases/context.js';
 export {
   handleLifecycleEvent,
   handleRemoteChange,
@@ -134,8 +126,4 @@ export type {
   StepFailure,
   TargetReport,
 } from './usecases/report.js';
-export {
-  buildView,
-  desiredRules,
-  type ClusterView,
-} from './view.js';
+export { buildView, desiredRules, type ClusterView } from './view.js';

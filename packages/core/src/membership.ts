@@ -62,7 +62,14 @@ export const decide = (
     .with({ type: 'RecordTermination' }, (c) =>
       state.members.get(c.instanceId)?.status === 'left'
         ? []
-        : [left(c.instanceId, 'terminated', 'lifecycle-terminate', c.observedAt)],
+        : [
+            left(
+              c.instanceId,
+              'terminated',
+              'lifecycle-terminate',
+              c.observedAt,
+            ),
+          ],
     )
     .with({ type: 'RecordTrueUp' }, (c) => decideTrueUp(state, c))
     .exhaustive();
@@ -161,7 +168,9 @@ const decideInstance = (
     return [left(instance.instanceId, 'terminated', cause, observedAt)];
   }
   if (!MEMBER_STATES.has(instance.state)) {
-    return record ? [left(instance.instanceId, 'parked', cause, observedAt)] : [];
+    return record
+      ? [left(instance.instanceId, 'parked', cause, observedAt)]
+      : [];
   }
   if (!record) return [joined(instance, cause, observedAt)];
 

@@ -26,12 +26,7 @@ export type AddressKind = 'public-ipv4' | 'private-ipv4' | 'ipv6';
  * are not members either.
  */
 export type LifecycleState =
-  | 'launching'
-  | 'in-service'
-  | 'standby'
-  | 'warm-pool'
-  | 'leaving'
-  | 'gone';
+  'launching' | 'in-service' | 'standby' | 'warm-pool' | 'leaving' | 'gone';
 
 /** One instance of an Auto Scaling group as the membership source saw it. */
 export interface ObservedInstance {

@@ -1,11 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import { isSingleAddress } from './addresses.js';
 import type { ManagedMarker } from './config.js';
-import type {
-  AddressFamily,
-  QuotaExceeded,
-  UnsafeRule,
-} from './errors.js';
+import type { AddressFamily, QuotaExceeded, UnsafeRule } from './errors.js';
 import { compareText } from './membership.js';
 import {
   familyOf,

@@ -1,10 +1,6 @@
 import type { ResultAsync } from 'neverthrow';
 import type { SgsyncError } from './errors.js';
-import type {
-  MembershipEvent,
-  StoredEvent,
-  StreamName,
-} from './events.js';
+import type { MembershipEvent, StoredEvent, StreamName } from './events.js';
 import type { Plan } from './plan.js';
 import type {
   ActualRule,

@@ -146,9 +146,7 @@ const subjectCommands = (
 
   const instance = findInstance(observation, id);
 
-  return instance
-    ? [{ type: 'RecordLaunch', instance, observedAt: now }]
-    : [];
+  return instance ? [{ type: 'RecordLaunch', instance, observedAt: now }] : [];
 };
 
 const findInstance = (observation: Observation, id: InstanceId) =>

@@ -1,12 +1,7 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import type { SgsyncError } from '../errors.js';
 import type { MembershipCommand, StoredEvent } from '../events.js';
-import {
-  decide,
-  evolve,
-  replay,
-  type MembershipState,
-} from '../membership.js';
+import { decide, evolve, replay, type MembershipState } from '../membership.js';
 import type { Observation } from '../model.js';
 import type { StreamSlice } from '../ports.js';
 import {
@@ -55,13 +50,11 @@ const record = (
 
   return storeOf(ctx, ctx.ports.region).andThen((store) =>
     store.readStream(stream).andThen((slice) => {
-    const state = stateOf(slice);
-    const events = decideAll(commands, state);
-    if (events.length === 0) return okAsync({ events: [], state });
+      const state = stateOf(slice);
+      const events = decideAll(commands, state);
+      if (events.length === 0) return okAsync({ events: [], state });
 
-    return store
-      .appendToStream(stream, slice.version, events)
-      .map(() => ({
+      return store.appendToStream(stream, slice.version, events).map(() => ({
         events: events.map((event, i) => ({
           stream,
           version: slice.version + i + 1,

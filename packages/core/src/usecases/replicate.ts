@@ -79,11 +79,13 @@ export const copyMissing = (
   target
     .readStream(stream, Number.MAX_SAFE_INTEGER)
     .andThen((held) =>
-      source.readStream(stream, held.version).andThen((slice) =>
-        slice.events.length === 0
-          ? okAsync(0)
-          : target.copyEvents(stream, slice.events).map((r) => r.copied),
-      ),
+      source
+        .readStream(stream, held.version)
+        .andThen((slice) =>
+          slice.events.length === 0
+            ? okAsync(0)
+            : target.copyEvents(stream, slice.events).map((r) => r.copied),
+        ),
     );
 
 const settle = async (

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { parseClusterConfig } from './config.js';
+
+const region = (name: string, n: number) => ({
+  name,
+  asgNames: [`db-${n}`],
+  securityGroupIds: [`sg-0000000${n}`],
+  eventTable: 'sgsync-events',
+});
+
+const valid = {
+  cluster: 'orders-db',
+  regions: [region('us-east-1', 1), region('eu-west-1', 2)],
+  rules: [{ protocol: 'tcp', fromPort: 7000, toPort: 7001 }],
+};
+
+describe('parseClusterConfig', () => {
+  it('accepts a valid config and fills the defaults', () => {
+    // act
+    const config = parseClusterConfig(valid)._unsafeUnwrap();
+
+    // assert
+    expect(config.addressKind).toBe('public-ipv4');
+    expect(config.quota.rulesPerGroup).toBe(60);
+    expect(config.marker).toEqual({
+      description: 'sgsync:orders-db',
+      tagKey: 'sgsync:cluster',
+    });
+    expect(config.regions[0]?.eventBus).toBe('default');
+  });
+
+  it('lists every problem with its path, not only the first', () => {
+    // arrange
+    const input = {
+      ...valid,
+      cluster: 'bad name!',
+      regions: [{ ...region('us-east-1', 1), securityGroupIds: ['nope'] }],
+      rules: [{ protocol: 'sctp', fromPort: 1, toPort: 2 }],
+      addressKind: 'carrier-pigeon',
+    };
+
+    // act
+    const error = parseClusterConfig(input)._unsafeUnwrapErr();
+
+    // assert
+    expect(error.kind).toBe('ConfigInvalid');
+    expect(error.problems.map((p) => p.path).sort()).toEqual([
+      'addressKind',
+      'cluster',
+      'regions.0.securityGroupIds.0',
+      'rules.0.protocol',
+    ]);
+  });
+
+  it('refuses a config without regions', () => {
+    const error = parseClusterConfig({ ...valid, regions: [] });
+
+    expect(error._unsafeUnwrapErr().problems[0]?.path).toBe('regions');
+  });
+
+  it('refuses a region, a group or a target named twice', () => {
+    // arrange
+    const twice = region('us-east-1', 1);
+
+    // act
+    const error = parseClusterConfig({
+      ...valid,
+      regions: [twice, { ...twice }],
+    })._unsafeUnwrapErr();
+
+    // assert
+    expect(error.problems.map((p) => p.path)).toEqual([
+      'regions.1.name',
+      'regions.1.asgNames.0',
+      'regions.1.securityGroupIds.0',
+    ]);
+  });
+
+  it('refuses ports out of order or out of range', () => {
+    // act
+    const error = parseClusterConfig({
+      ...valid,
+      rules: [
+        { protocol: 'tcp', fromPort: 9000, toPort: 8000 },
+        { protocol: 'udp', fromPort: 1, toPort: 70000 },
+        { protocol: 'tcp' },
+      ],
+    })._unsafeUnwrapErr();
+
+    // assert
+    expect(error.problems.map((p) => p.path)).toEqual([
+      'rules.1.toPort',
+      'rules.0',
+      'rules.2',
+    ]);
+  });
+
+  it('takes all protocols without ports, and icmp types', () => {
+    // act
+    const config = parseClusterConfig({
+      ...valid,
+      rules: [
+        { protocol: 'all' },
+        { protocol: 'icmp', fromPort: 8, toPort: -1 },
+      ],
+    })._unsafeUnwrap();
+
+    // assert
+    expect(config.rules).toEqual([
+      { protocol: 'all', fromPort: -1, toPort: -1 },
+      { protocol: 'icmp', fromPort: 8, toPort: -1 },
+    ]);
+  });
+
+  it('refuses a marker description AWS would refuse', () => {
+    const error = parseClusterConfig({
+      ...valid,
+      marker: { description: 'sgsync <managed>' },
+    })._unsafeUnwrapErr();
+
+    expect(error.problems[0]?.path).toBe('marker.description');
+  });
+
+  it('refuses unknown keys, which are usually typos', () => {
+    const error = parseClusterConfig({ ...valid, region: [] });
+
+    expect(error._unsafeUnwrapErr().problems[0]?.reason).toMatch(/region/);
+  });
+});
