@@ -111,6 +111,7 @@ export {
   planOnly,
   trueUp,
   type LifecycleEventInput,
+  type LifecycleOptions,
   type LifecyclePlace,
 } from './usecases/flows.js';
 export {

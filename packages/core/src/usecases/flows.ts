@@ -29,11 +29,24 @@ export interface LifecycleEventInput {
   readonly destination?: LifecyclePlace;
 }
 
+/** How a lifecycle run may be bounded by its caller. */
+export interface LifecycleOptions {
+  /**
+   * Settles when the remote steps (copies to other regions' stores and
+   * notices) must stop being waited on, so that the action is completed
+   * in time. Each region still unanswered then is reported `Unreachable`;
+   * what it was doing goes on unobserved and the next true-up repairs it.
+   */
+  readonly remoteDeadline?: Promise<unknown>;
+}
+
 /**
  * Handles a lifecycle action: observe the groups, record what changed,
  * reconcile the local targets, copy the events to every other region's
  * store and notify those regions, then complete the action with CONTINUE.
  * The action is completed whatever failed before; failures are reported.
+ * With `options.remoteDeadline`, the remote steps are waited on only
+ * until it settles, so that a hanging region cannot delay the completion.
  * An action of a group that is not in the local region's configuration
  * is not sgsync's: it is reported as invalid input and left alone.
  *
@@ -49,6 +62,7 @@ export interface LifecycleEventInput {
 export const handleLifecycleEvent = async (
   ctx: RegionContext,
   input: LifecycleEventInput,
+  options: LifecycleOptions = {},
 ): Promise<RunReport> => {
   const report = newReport(ctx.ports.region);
   if (!localRegion(ctx).asgNames.includes(input.action.asgName)) {
@@ -58,7 +72,7 @@ export const handleLifecycleEvent = async (
 
   const recorded = await record(ctx, report, lifecycleCommands(ctx, input));
   await reconcile(ctx, report);
-  if (recorded > 0) await spread(ctx, report);
+  if (recorded > 0) await spreadWithin(ctx, report, options.remoteDeadline);
 
   const completed = await ctx.ports.lifecycle.complete(input.action);
   completed.match(
@@ -198,6 +212,47 @@ const spread = async (
   report.failures.push(...pushed.failures);
   await notifyAll(ctx, report);
 };
+
+/**
+ * Spreads the change, waiting no longer than the deadline. The steps
+ * write to their own draft; at the deadline its contents so far are
+ * kept and every region that has not answered both steps is reported.
+ */
+const spreadWithin = async (
+  ctx: RegionContext,
+  report: ReportDraft,
+  deadline: Promise<unknown> | undefined,
+): Promise<void> => {
+  if (deadline === undefined) return spread(ctx, report);
+
+  const draft = newReport(ctx.ports.region);
+  const inTime = await Promise.race([
+    spread(ctx, draft).then(() => true),
+    deadline.then(() => false),
+  ]);
+  report.replicated.push(...draft.replicated);
+  report.notified.push(...draft.notified);
+  report.failures.push(...draft.failures);
+  if (!inTime) report.failures.push(...unanswered(ctx, draft));
+};
+
+const unanswered = (ctx: RegionContext, draft: ReportDraft): StepFailure[] =>
+  remoteRegions(ctx)
+    .map((r) => r.name)
+    .filter((region) => !draft.notified.includes(region))
+    .filter((region) => !draft.failures.some((f) => f.region === region))
+    .map((region) => ({
+      step: draft.replicated.some((r) => r.region === region)
+        ? 'notify'
+        : 'replicate',
+      region,
+      error: {
+        kind: 'Unreachable',
+        message: `${region} did not answer before the deadline`,
+        region,
+        service: 'remote-steps',
+      },
+    }));
 
 const notifyAll = async (
   ctx: RegionContext,
