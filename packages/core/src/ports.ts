@@ -15,7 +15,12 @@ import type {
  * and lifecycle states. One adapter serves one region.
  */
 export interface MembershipSource {
-  /** Looks at the named groups; instances of every group, in any order. */
+  /**
+   * Looks at the named groups; instances of every group, in any order. A
+   * group that does not exist contributes no instances (it is not an
+   * error, as AWS's DescribeAutoScalingGroups returns nothing for an
+   * unknown name), and an empty list of names observes no instances.
+   */
   observe(asgNames: readonly string[]): ResultAsync<Observation, SgsyncError>;
 }
 
