@@ -1,0 +1,346 @@
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  paginateDescribeSecurityGroupRules,
+  RevokeSecurityGroupIngressCommand,
+  type EC2Client,
+  type IpPermission,
+  type SecurityGroupRule,
+} from '@aws-sdk/client-ec2';
+import {
+  familyOf,
+  isSingleAddress,
+  type ActualRule,
+  type AddressFamily,
+  type ApplyOutcome,
+  type FirewallTarget,
+  type Plan,
+  type Protocol,
+  type Rule,
+  type SgsyncError,
+  type TargetRef,
+} from '@sgsync/core';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import {
+  errorCode,
+  errorMessage,
+  notFound,
+  translateCommonError,
+  whereOf,
+  type CallSite,
+} from './sdk-errors.js';
+
+/** What {@link Ec2SecurityGroupFirewall} needs. */
+export interface Ec2SecurityGroupFirewallOptions {
+  readonly client: EC2Client;
+  readonly region: string;
+  /**
+   * The cluster's name: the value of the marker tag on every rule sgsync
+   * creates (the tag key comes from the plan's marker).
+   */
+  readonly cluster: string;
+  /**
+   * Inbound rules a group may hold per address family (default 60), for
+   * the error when AWS refuses a rule for the group's quota.
+   */
+  readonly quota?: number;
+}
+
+/** Rules per DescribeSecurityGroupRules page (the API allows 5 to 1000). */
+const PAGE_SIZE = 1000;
+
+/** The default quota of inbound rules per group and family. */
+const DEFAULT_QUOTA = 60;
+
+/** Rule ids per RevokeSecurityGroupIngress call. */
+const REVOKE_BATCH = 1000;
+
+/**
+ * The firewall target port on EC2 security groups.
+ *
+ * Reads every inbound rule of a group with DescribeSecurityGroupRules
+ * (filtered by group, paginated). Applies a plan with as few calls as it
+ * allows: one RevokeSecurityGroupIngress by rule ids, and one
+ * AuthorizeSecurityGroupIngress whose permissions group the new rules by
+ * protocol and ports, each address range carrying the marker description,
+ * and every new rule tagged `marker.tagKey` = cluster name. EC2 applies
+ * one call all or nothing.
+ *
+ * A duplicate or a vanished rule fails with `Stale` so that the caller
+ * re-reads and re-plans; a full group with `QuotaExceeded`. Any CIDR
+ * broader than one address is refused before any call, as `UnsafeRule`.
+ *
+ * @example
+ * ```ts
+ * const firewall = new Ec2SecurityGroupFirewall({
+ *   client: new EC2Client({ region: 'eu-west-1' }),
+ *   region: 'eu-west-1',
+ *   cluster: 'orders-db',
+ * });
+ * const rules = await firewall.readRules(target);
+ * ```
+ */
+export class Ec2SecurityGroupFirewall implements FirewallTarget {
+  readonly #options: Ec2SecurityGroupFirewallOptions;
+
+  constructor(options: Ec2SecurityGroupFirewallOptions) {
+    this.#options = options;
+  }
+
+  /** Every inbound rule of the group, managed or not. */
+  readRules(
+    target: TargetRef,
+  ): ResultAsync<readonly ActualRule[], SgsyncError> {
+    const site = this.#site(target.id, 'DescribeSecurityGroupRules');
+
+    return ResultAsync.fromPromise(this.#describe(target.id), (error) =>
+      translateFirewallError(error, site),
+    );
+  }
+
+  /** Revokes, then authorizes, what the plan says. */
+  applyPlan(plan: Plan): ResultAsync<ApplyOutcome, SgsyncError> {
+    const unsafe = plan.authorize.find((r) => !isSingleAddress(r.cidr));
+    if (unsafe) return errAsync(unsafeRule(plan, unsafe));
+
+    return this.#revoke(plan).andThen((revokeCalls) =>
+      this.#authorize(plan).map((authorizeCalls) => ({
+        authorized: plan.authorize.length,
+        revoked: plan.revoke.length,
+        calls: revokeCalls + authorizeCalls,
+      })),
+    );
+  }
+
+  async #describe(groupId: string): Promise<ActualRule[]> {
+    const pages = paginateDescribeSecurityGroupRules(
+      { client: this.#options.client, pageSize: PAGE_SIZE },
+      { Filters: [{ Name: 'group-id', Values: [groupId] }] },
+    );
+    const rules: ActualRule[] = [];
+    for await (const page of pages) {
+      for (const rule of page.SecurityGroupRules ?? []) {
+        if (rule.IsEgress !== true) rules.push(toActualRule(rule));
+      }
+    }
+
+    return rules;
+  }
+
+  #revoke(plan: Plan): ResultAsync<number, SgsyncError> {
+    const ids = plan.revoke.map((r) => r.ruleId);
+    const batches = chunkOf(ids, REVOKE_BATCH);
+    const site = this.#site(plan.target.id, 'RevokeSecurityGroupIngress');
+    const send = (batch: string[]) =>
+      this.#options.client.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId: plan.target.id,
+          SecurityGroupRuleIds: batch,
+        }),
+      );
+
+    return sequence(batches, send, (error) =>
+      translateFirewallError(error, { ...site, item: itemsText(ids) }),
+    );
+  }
+
+  #authorize(plan: Plan): ResultAsync<number, SgsyncError> {
+    if (plan.authorize.length === 0) return okAsync(0);
+
+    const site = this.#site(plan.target.id, 'AuthorizeSecurityGroupIngress');
+    const command = new AuthorizeSecurityGroupIngressCommand({
+      GroupId: plan.target.id,
+      IpPermissions: ipPermissions(plan.authorize, plan.marker.description),
+      TagSpecifications: [
+        {
+          ResourceType: 'security-group-rule',
+          Tags: [{ Key: plan.marker.tagKey, Value: this.#options.cluster }],
+        },
+      ],
+    });
+
+    const limit = {
+      family: familyOf((plan.authorize[0] as Rule).cidr),
+      quota: this.#options.quota ?? DEFAULT_QUOTA,
+    };
+    const item = itemsText(plan.authorize.map(ruleText));
+
+    return ResultAsync.fromPromise(this.#options.client.send(command), (e) =>
+      translateFirewallError(e, { ...site, item }, limit),
+    ).map(() => 1);
+  }
+
+  #site(resource: string, operation: string): CallSite {
+    return {
+      service: 'ec2',
+      region: this.#options.region,
+      resource,
+      operation,
+    };
+  }
+}
+
+/**
+ * The permissions of one AuthorizeSecurityGroupIngress call: one per
+ * protocol and port range, with every address of that range in it.
+ */
+export const ipPermissions = (
+  rules: readonly Rule[],
+  description: string,
+): IpPermission[] => {
+  const byPorts = new Map<string, Rule[]>();
+  for (const rule of rules) {
+    const key = `${rule.protocol}|${rule.fromPort}|${rule.toPort}`;
+    byPorts.set(key, [...(byPorts.get(key) ?? []), rule]);
+  }
+
+  return [...byPorts.values()].map((group) => permissionOf(group, description));
+};
+
+const permissionOf = (
+  rules: readonly Rule[],
+  description: string,
+): IpPermission => {
+  const first = rules[0] as Rule;
+  const v4 = rules.filter((r) => familyOf(r.cidr) === 'ipv4');
+  const v6 = rules.filter((r) => familyOf(r.cidr) === 'ipv6');
+
+  return {
+    IpProtocol: first.protocol === 'all' ? '-1' : first.protocol,
+    ...(first.protocol === 'all'
+      ? {}
+      : { FromPort: first.fromPort, ToPort: first.toPort }),
+    IpRanges: v4.map((r) => ({ CidrIp: r.cidr, Description: description })),
+    Ipv6Ranges: v6.map((r) => ({
+      CidrIpv6: r.cidr,
+      Description: description,
+    })),
+  };
+};
+
+/** One rule as EC2 describes it, in the core's terms. */
+export const toActualRule = (rule: SecurityGroupRule): ActualRule => ({
+  ruleId: rule.SecurityGroupRuleId ?? '',
+  protocol: protocolOf(rule.IpProtocol),
+  fromPort: rule.FromPort ?? -1,
+  toPort: rule.ToPort ?? -1,
+  cidr: rule.CidrIpv4 ?? rule.CidrIpv6,
+  description: rule.Description || undefined,
+  tags: Object.fromEntries(
+    (rule.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']),
+  ),
+});
+
+const protocolOf = (ipProtocol: string | undefined): Protocol => {
+  switch (ipProtocol) {
+    case '-1':
+    case 'all':
+      return 'all';
+    case '6':
+    case 'tcp':
+      return 'tcp';
+    case '17':
+    case 'udp':
+      return 'udp';
+    case '1':
+    case 'icmp':
+      return 'icmp';
+    default:
+      // An IPv6 ICMP or other protocol rule sgsync never creates: reported
+      // as `all` so that it counts against the quota and is never matched.
+      return 'all';
+  }
+};
+
+const STALE_CODES = new Set([
+  'InvalidPermission.Duplicate',
+  'InvalidPermission.NotFound',
+  'InvalidSecurityGroupRuleId.NotFound',
+]);
+
+/** Translates an EC2 exception of a security-group call. */
+export const translateFirewallError = (
+  error: unknown,
+  site: CallSite,
+  quota: { readonly family: AddressFamily; readonly quota: number } = {
+    family: 'ipv4',
+    quota: DEFAULT_QUOTA,
+  },
+): SgsyncError => {
+  const code = errorCode(error);
+  if (STALE_CODES.has(code)) {
+    return {
+      kind: 'Stale',
+      message: `${whereOf(site)}: ${code}: ${errorMessage(error)}`,
+      target: site.resource,
+      code,
+    };
+  }
+  if (code === 'RulesPerSecurityGroupLimitExceeded') {
+    return quotaFromAws(site, error, quota);
+  }
+  if (code === 'InvalidGroup.NotFound' || code === 'InvalidGroupId.Malformed') {
+    return notFound(site, error);
+  }
+
+  return translateCommonError(error, site);
+};
+
+/**
+ * AWS says only that the group is full: the family is the one the call
+ * added to, and `needed` is the least count that overflows the quota.
+ */
+const quotaFromAws = (
+  site: CallSite,
+  error: unknown,
+  limit: { readonly family: AddressFamily; readonly quota: number },
+): SgsyncError => ({
+  kind: 'QuotaExceeded',
+  message:
+    `${whereOf(site)}: the group would hold more than ${limit.quota} ` +
+    `${limit.family} rules: RulesPerSecurityGroupLimitExceeded: ` +
+    errorMessage(error),
+  target: site.resource,
+  family: limit.family,
+  needed: limit.quota + 1,
+  quota: limit.quota,
+});
+
+const unsafeRule = (plan: Plan, rule: Rule): SgsyncError => ({
+  kind: 'UnsafeRule',
+  message:
+    `refusing to open ${plan.target.id} in ${plan.target.region} to ` +
+    `${rule.cidr}: not a single address`,
+  target: plan.target.id,
+  cidr: rule.cidr,
+});
+
+const ruleText = (r: Rule): string =>
+  `${r.protocol} ${r.fromPort}-${r.toPort} ${r.cidr}`;
+
+/** The items of a call, for error messages: the first five and a count. */
+const itemsText = (items: readonly string[]): string =>
+  items.slice(0, 5).join(', ') +
+  (items.length > 5 ? `, and ${items.length - 5} more` : '');
+
+const chunkOf = <T>(items: readonly T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    chunks.push(items.slice(i, i + size));
+  }
+
+  return chunks;
+};
+
+/** Sends batches one after the other; returns how many calls it made. */
+const sequence = <T>(
+  batches: readonly T[],
+  send: (batch: T) => Promise<unknown>,
+  translate: (error: unknown) => SgsyncError,
+): ResultAsync<number, SgsyncError> =>
+  batches.reduce<ResultAsync<number, SgsyncError>>(
+    (done, batch) =>
+      done.andThen((calls) =>
+        ResultAsync.fromPromise(send(batch), translate).map(() => calls + 1),
+      ),
+    okAsync(0),
+  );

@@ -1,0 +1,333 @@
+import {
+  paginateDescribeAutoScalingGroups,
+  type AutoScalingClient,
+  type AutoScalingGroup,
+} from '@aws-sdk/client-auto-scaling';
+import {
+  paginateDescribeInstances,
+  type EC2Client,
+  type Instance,
+} from '@aws-sdk/client-ec2';
+import {
+  memberCidr,
+  type Addresses,
+  type AddressKind,
+  type LifecycleState,
+  type MembershipSource,
+  type Observation,
+  type ObservedInstance,
+  type SgsyncError,
+} from '@sgsync/core';
+import { errAsync, ResultAsync } from 'neverthrow';
+import { translateCommonError, type CallSite } from './sdk-errors.js';
+
+/** Waits the given milliseconds. Injected so that tests do not wait. */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** What {@link AutoScalingMembershipSource} needs. */
+export interface AutoScalingMembershipSourceOptions {
+  readonly autoScaling: AutoScalingClient;
+  readonly ec2: EC2Client;
+  readonly region: string;
+  /** The address kind the cluster connects to; it decides what is pending. */
+  readonly addressKind: AddressKind;
+  /** Looks at instances without that address this often (default 3). */
+  readonly addressAttempts?: number;
+  /** The first wait between looks, doubled each time (default 500 ms). */
+  readonly addressBackoffMs?: number;
+  /** How to wait (default: a timer). */
+  readonly sleep?: Sleep;
+}
+
+/** Group names per DescribeAutoScalingGroups call, with MaxRecords 100. */
+const GROUPS_PER_CALL = 100;
+
+/**
+ * Instance ids per DescribeInstances call. The ids go in an `instance-id`
+ * filter, not in InstanceIds: a filter ignores an id that vanished
+ * instead of failing the call, and allows MaxResults paging. EC2 takes up
+ * to 200 values per filter.
+ */
+const IDS_PER_CALL = 200;
+
+/** Instances per DescribeInstances page (the API allows 5 to 1000). */
+const INSTANCES_PER_PAGE = 1000;
+
+/** The default timer. */
+export const timerSleep: Sleep = (ms) =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The membership source port on Auto Scaling and EC2.
+ *
+ * One observation costs one DescribeAutoScalingGroups call per 100 group
+ * names (and page), then one DescribeInstances call per 200 instances (and
+ * page), never one call per instance. An instance that is a member but
+ * lacks the configured address kind is looked at again, all such
+ * instances in one call, with a doubling wait; if the address is still
+ * missing it is reported with `addressPending`, never dropped.
+ *
+ * @example
+ * ```ts
+ * const source = new AutoScalingMembershipSource({
+ *   autoScaling, ec2, region: 'eu-west-1', addressKind: 'public-ipv4',
+ * });
+ * const observation = await source.observe(['orders-db']);
+ * ```
+ */
+export class AutoScalingMembershipSource implements MembershipSource {
+  readonly #options: AutoScalingMembershipSourceOptions;
+
+  constructor(options: AutoScalingMembershipSourceOptions) {
+    this.#options = options;
+  }
+
+  /** Looks at the named groups and their instances' addresses. */
+  observe(asgNames: readonly string[]): ResultAsync<Observation, SgsyncError> {
+    if (asgNames.length === 0) {
+      return errAsync(noGroups());
+    }
+
+    return this.#groups(asgNames).andThen((groups) =>
+      this.#withAddresses(instancesOf(groups)).map((instances) => ({
+        region: this.#options.region,
+        instances,
+      })),
+    );
+  }
+
+  #groups(
+    names: readonly string[],
+  ): ResultAsync<AutoScalingGroup[], SgsyncError> {
+    const site = this.#site(
+      'autoscaling',
+      names.join(', '),
+      'DescribeAutoScalingGroups',
+    );
+
+    return ResultAsync.fromPromise(this.#describeGroups(names), (error) =>
+      translateCommonError(error, site),
+    ).andThen((groups) => {
+      const found = new Set(groups.map((g) => g.AutoScalingGroupName));
+      const missing = names.filter((n) => !found.has(n));
+
+      return missing.length === 0
+        ? ResultAsync.fromSafePromise(Promise.resolve(groups))
+        : errAsync(missingGroups(site, missing));
+    });
+  }
+
+  async #describeGroups(names: readonly string[]): Promise<AutoScalingGroup[]> {
+    const groups: AutoScalingGroup[] = [];
+    for (let i = 0; i < names.length; i += GROUPS_PER_CALL) {
+      const pages = paginateDescribeAutoScalingGroups(
+        { client: this.#options.autoScaling, pageSize: GROUPS_PER_CALL },
+        { AutoScalingGroupNames: names.slice(i, i + GROUPS_PER_CALL) },
+      );
+      for await (const page of pages) {
+        groups.push(...(page.AutoScalingGroups ?? []));
+      }
+    }
+
+    return groups;
+  }
+
+  #withAddresses(
+    seen: readonly GroupInstance[],
+  ): ResultAsync<ObservedInstance[], SgsyncError> {
+    const attempts = Math.max(1, this.#options.addressAttempts ?? 3);
+
+    return this.#lookAgain(seen, new Map(), attempts, 0);
+  }
+
+  /**
+   * Describes the instances that still lack an address (all of them the
+   * first time), waits and tries again while some are missing and
+   * attempts remain.
+   */
+  #lookAgain(
+    seen: readonly GroupInstance[],
+    known: ReadonlyMap<string, Addresses>,
+    attemptsLeft: number,
+    done: number,
+  ): ResultAsync<ObservedInstance[], SgsyncError> {
+    const wanted = seen
+      .filter((i) => !this.#hasAddress(known.get(i.instanceId), i.state))
+      .map((i) => i.instanceId);
+    if (wanted.length === 0 || attemptsLeft === 0) {
+      return ResultAsync.fromSafePromise(
+        Promise.resolve(seen.map((i) => this.#observed(i, known))),
+      );
+    }
+
+    const wait = done === 0 ? Promise.resolve() : this.#sleep(done);
+
+    return ResultAsync.fromSafePromise(wait)
+      .andThen(() => this.#addresses(wanted))
+      .andThen((found) =>
+        this.#lookAgain(seen, merge(known, found), attemptsLeft - 1, done + 1),
+      );
+  }
+
+  #sleep(retry: number): Promise<void> {
+    const base = this.#options.addressBackoffMs ?? 500;
+    const sleep = this.#options.sleep ?? timerSleep;
+
+    return sleep(base * 2 ** (retry - 1));
+  }
+
+  #addresses(
+    ids: readonly string[],
+  ): ResultAsync<Map<string, Addresses>, SgsyncError> {
+    const site = this.#site('ec2', itemsText(ids), 'DescribeInstances');
+
+    return ResultAsync.fromPromise(this.#describeInstances(ids), (error) =>
+      translateCommonError(error, site),
+    );
+  }
+
+  async #describeInstances(
+    ids: readonly string[],
+  ): Promise<Map<string, Addresses>> {
+    const found = new Map<string, Addresses>();
+    for (let i = 0; i < ids.length; i += IDS_PER_CALL) {
+      const pages = paginateDescribeInstances(
+        { client: this.#options.ec2, pageSize: INSTANCES_PER_PAGE },
+        {
+          Filters: [
+            { Name: 'instance-id', Values: ids.slice(i, i + IDS_PER_CALL) },
+          ],
+        },
+      );
+      for await (const page of pages) {
+        const instances = (page.Reservations ?? []).flatMap(
+          (r) => r.Instances ?? [],
+        );
+        instances.forEach((i) => found.set(i.InstanceId ?? '', addressesOf(i)));
+      }
+    }
+
+    return found;
+  }
+
+  #hasAddress(
+    addresses: Addresses | undefined,
+    state: LifecycleState,
+  ): boolean {
+    if (addresses === undefined) return false;
+    if (!isMemberState(state)) return true;
+
+    return memberCidr(addresses, this.#options.addressKind) !== undefined;
+  }
+
+  #observed(
+    instance: GroupInstance,
+    known: ReadonlyMap<string, Addresses>,
+  ): ObservedInstance {
+    const addresses = known.get(instance.instanceId) ?? {};
+    const pending =
+      isMemberState(instance.state) &&
+      memberCidr(addresses, this.#options.addressKind) === undefined;
+
+    return { ...instance, addresses, addressPending: pending };
+  }
+
+  #site(service: string, resource: string, operation: string): CallSite {
+    return { service, region: this.#options.region, resource, operation };
+  }
+}
+
+/** An instance as a group lists it, before its addresses are known. */
+interface GroupInstance {
+  readonly instanceId: string;
+  readonly asgName: string;
+  readonly state: LifecycleState;
+}
+
+const instancesOf = (groups: readonly AutoScalingGroup[]): GroupInstance[] =>
+  groups.flatMap((group) =>
+    (group.Instances ?? []).map((instance) => ({
+      instanceId: instance.InstanceId ?? '',
+      asgName: group.AutoScalingGroupName ?? '',
+      state: lifecycleStateOf(instance.LifecycleState),
+    })),
+  );
+
+const isMemberState = (state: LifecycleState): boolean =>
+  state === 'launching' || state === 'in-service';
+
+const LIFECYCLE_STATES: Readonly<Record<string, LifecycleState>> = {
+  Pending: 'launching',
+  'Pending:Wait': 'launching',
+  'Pending:Proceed': 'launching',
+  InService: 'in-service',
+  Standby: 'standby',
+  EnteringStandby: 'standby',
+  Terminating: 'leaving',
+  'Terminating:Wait': 'leaving',
+  'Terminating:Proceed': 'leaving',
+  Detaching: 'leaving',
+  Terminated: 'gone',
+  Detached: 'gone',
+};
+
+/**
+ * An Auto Scaling lifecycle state in the core's terms. Every `Warmed:*`
+ * state is `warm-pool`. A state this code does not know is `standby`: not
+ * a member, and not gone for good.
+ */
+export const lifecycleStateOf = (state: string | undefined): LifecycleState => {
+  if (state === undefined) return 'standby';
+  if (state.startsWith('Warmed:')) return 'warm-pool';
+
+  return LIFECYCLE_STATES[state] ?? 'standby';
+};
+
+/**
+ * The addresses of an instance: its public and private IPv4 addresses and
+ * the first IPv6 address of its primary network interface.
+ */
+export const addressesOf = (instance: Instance): Addresses => {
+  const ipv6 = primaryIpv6(instance);
+
+  return {
+    ...(instance.PublicIpAddress
+      ? { publicIpv4: instance.PublicIpAddress }
+      : {}),
+    ...(instance.PrivateIpAddress
+      ? { privateIpv4: instance.PrivateIpAddress }
+      : {}),
+    ...(ipv6 ? { ipv6 } : {}),
+  };
+};
+
+const primaryIpv6 = (instance: Instance): string | undefined => {
+  const primary = (instance.NetworkInterfaces ?? []).find(
+    (eni) => (eni.Attachment?.DeviceIndex ?? 0) === 0,
+  );
+
+  return primary?.Ipv6Addresses?.[0]?.Ipv6Address ?? instance.Ipv6Address;
+};
+
+const merge = (
+  known: ReadonlyMap<string, Addresses>,
+  found: ReadonlyMap<string, Addresses>,
+): Map<string, Addresses> => new Map([...known, ...found]);
+
+const itemsText = (items: readonly string[]): string =>
+  items.slice(0, 5).join(', ') +
+  (items.length > 5 ? `, and ${items.length - 5} more` : '');
+
+const noGroups = (): SgsyncError => ({
+  kind: 'InputInvalid',
+  message: 'no Auto Scaling group was named to observe',
+  problems: [{ path: 'asgNames', reason: 'is empty' }],
+});
+
+const missingGroups = (site: CallSite, missing: string[]): SgsyncError => ({
+  kind: 'NotFound',
+  message:
+    `Auto Scaling group(s) ${missing.join(', ')} not found in ` +
+    `${site.region}; observing without them would make members leave`,
+  resource: missing.join(', '),
+});

@@ -1,0 +1,108 @@
+import type { Clock, ClusterConfig, RegionPorts } from '@sgsync/core';
+import { createAwsClients, type AwsClientOptions } from './clients.js';
+import { DynamoDbEventStore } from './event-store.js';
+import { Ec2SecurityGroupFirewall } from './firewall.js';
+import { AutoScalingLifecycleSignal } from './lifecycle.js';
+import { AutoScalingMembershipSource, type Sleep } from './membership.js';
+import { EventBridgeNotifier, type NoticeDestination } from './notifier.js';
+
+/** The clock of the machine, as ISO 8601 text. */
+export const SystemClock: Clock = {
+  now: () => new Date().toISOString(),
+};
+
+/** What {@link createAwsRegionPorts} takes beyond the client settings. */
+export interface AwsRegionPortsOptions extends AwsClientOptions {
+  /** Looks at instances without an address this often (default 3). */
+  readonly addressAttempts?: number;
+  /** The first wait between those looks, doubled each time (default 500). */
+  readonly addressBackoffMs?: number;
+  /** How to wait between those looks (default: a timer). */
+  readonly sleep?: Sleep;
+  /** The clock (default {@link SystemClock}). */
+  readonly clock?: Clock;
+}
+
+/**
+ * Builds every port of one region on AWS: the region's membership
+ * source, security-group firewall, lifecycle signal, a notifier with a
+ * client for each other region of the cluster, and a DynamoDB event store
+ * for every region of the cluster (each with a client in its own region).
+ * A region that is not in the cluster gets no store of its own, which
+ * `createRegionContext` reports.
+ *
+ * @example
+ * ```ts
+ * const ports = createAwsRegionPorts(config, 'eu-west-1', {
+ *   requestTimeoutMs: 5000,
+ * });
+ * const ctx = createRegionContext(config, ports);
+ * if (ctx.isOk()) await trueUp(ctx.value);
+ * ```
+ */
+export const createAwsRegionPorts = (
+  config: ClusterConfig,
+  region: string,
+  options: AwsRegionPortsOptions = {},
+): RegionPorts => {
+  const local = createAwsClients(region, options);
+  const others = config.regions.filter((r) => r.name !== region);
+  const remote = new Map(
+    others.map((r) => [r.name, createAwsClients(r.name, options)] as const),
+  );
+  const clientsOf = (name: string) =>
+    name === region ? local : remote.get(name);
+
+  return {
+    region,
+    membership: new AutoScalingMembershipSource({
+      autoScaling: local.autoScaling,
+      ec2: local.ec2,
+      region,
+      addressKind: config.addressKind,
+      ...membershipOptions(options),
+    }),
+    firewall: new Ec2SecurityGroupFirewall({
+      client: local.ec2,
+      region,
+      cluster: config.cluster,
+      quota: config.quota.rulesPerGroup,
+    }),
+    lifecycle: new AutoScalingLifecycleSignal({
+      client: local.autoScaling,
+      region,
+    }),
+    notifier: new EventBridgeNotifier(
+      new Map(
+        others.map((r): [string, NoticeDestination] => [
+          r.name,
+          {
+            client: (remote.get(r.name) ?? local).eventBridge,
+            eventBus: r.eventBus,
+          },
+        ]),
+      ),
+    ),
+    clock: options.clock ?? SystemClock,
+    stores: new Map(
+      config.regions.map((r) => [
+        r.name,
+        new DynamoDbEventStore({
+          client: (clientsOf(r.name) ?? local).dynamoDb,
+          region: r.name,
+          tableName: r.eventTable,
+        }),
+      ]),
+    ),
+  };
+};
+
+const membershipOptions = (options: AwsRegionPortsOptions) => ({
+  ...(options.addressAttempts === undefined
+    ? {}
+    : { addressAttempts: options.addressAttempts }),
+  ...(options.addressBackoffMs === undefined
+    ? {}
+    : { addressBackoffMs: options.addressBackoffMs }),
+  ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+});
