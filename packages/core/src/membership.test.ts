@@ -1,0 +1,191 @@
+import { describe, it } from 'vitest';
+import type { MembershipEvent } from './events.js';
+import type { ObservedInstance } from './model.js';
+import { deciderSpec } from './testing/decider.js';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+const instance = (
+  id: string,
+  over: Partial<ObservedInstance> = {},
+): ObservedInstance => ({
+  instanceId: id,
+  asgName: 'db',
+  state: 'launching',
+  addresses: { publicIpv4: '198.51.100.1', privateIpv4: '10.0.0.1' },
+  addressPending: false,
+  ...over,
+});
+
+const joined = (i: ObservedInstance, cause = 'lifecycle-launch') =>
+  ({
+    type: 'MemberJoined',
+    data: {
+      instanceId: i.instanceId,
+      asgName: i.asgName,
+      addresses: i.addresses,
+      cause,
+      observedAt: at,
+    },
+  }) as MembershipEvent;
+
+const left = (
+  instanceId: string,
+  cause = 'lifecycle-terminate',
+  reason: 'terminated' | 'parked' = 'terminated',
+): MembershipEvent => ({
+  type: 'MemberLeft',
+  data: {
+    instanceId,
+    reason,
+    cause: cause as 'true-up',
+    observedAt: at,
+  },
+});
+
+const a = instance('i-a');
+const b = instance('i-b', {
+  addresses: { publicIpv4: '198.51.100.2', privateIpv4: '10.0.0.2' },
+});
+
+describe('membership decider', () => {
+  it('records a launch of a new instance as a join', () => {
+    deciderSpec
+      .given([])
+      .when({ type: 'RecordLaunch', instance: a, observedAt: at })
+      .then([joined(a)]);
+  });
+
+  it('records nothing for a duplicated launch', () => {
+    deciderSpec
+      .given([joined(a)])
+      .when({ type: 'RecordLaunch', instance: a, observedAt: at })
+      .thenNothing();
+  });
+
+  it('never brings back a member that left, on a late launch', () => {
+    deciderSpec
+      .given([joined(a), left('i-a')])
+      .when({ type: 'RecordLaunch', instance: a, observedAt: at })
+      .thenNothing();
+  });
+
+  it('keeps a termination seen before its launch, so the launch is ignored', () => {
+    deciderSpec
+      .given([left('i-a')])
+      .when({ type: 'RecordLaunch', instance: a, observedAt: at })
+      .thenMembers([]);
+  });
+
+  it('records a termination of an unknown instance as a final leave', () => {
+    deciderSpec
+      .given([])
+      .when({ type: 'RecordTermination', instanceId: 'i-a', observedAt: at })
+      .then([left('i-a')]);
+  });
+
+  it('records nothing for a duplicated termination', () => {
+    deciderSpec
+      .given([joined(a), left('i-a')])
+      .when({ type: 'RecordTermination', instanceId: 'i-a', observedAt: at })
+      .thenNothing();
+  });
+
+  it('records changed addresses of a member', () => {
+    // arrange
+    const moved = instance('i-a', { addresses: { publicIpv4: '203.0.113.5' } });
+
+    // act, assert
+    deciderSpec
+      .given([joined(a)])
+      .when({ type: 'RecordLaunch', instance: moved, observedAt: at })
+      .then([
+        {
+          type: 'MemberAddressesChanged',
+          data: {
+            instanceId: 'i-a',
+            addresses: { publicIpv4: '203.0.113.5' },
+            observedAt: at,
+          },
+        },
+      ]);
+  });
+
+  it('keeps the known addresses while the new ones are pending', () => {
+    deciderSpec
+      .given([joined(a)])
+      .when({
+        type: 'RecordLaunch',
+        instance: instance('i-a', { addresses: {}, addressPending: true }),
+        observedAt: at,
+      })
+      .thenNothing();
+  });
+
+  it('records only the differences on a true-up', () => {
+    // arrange
+    const c = instance('i-c', { state: 'in-service' });
+
+    // act, assert
+    deciderSpec
+      .given([joined(a), joined(b)])
+      .when({
+        type: 'RecordTrueUp',
+        instances: [c, instance('i-a', { state: 'in-service' })],
+        observedAt: at,
+      })
+      .then([joined(c, 'true-up'), left('i-b', 'true-up')]);
+  });
+
+  it('records a member seen leaving on a true-up as left', () => {
+    deciderSpec
+      .given([joined(a)])
+      .when({
+        type: 'RecordTrueUp',
+        instances: [instance('i-a', { state: 'leaving' })],
+        observedAt: at,
+      })
+      .then([left('i-a', 'true-up')]);
+  });
+
+  it('parks a member that went back to a warm pool, and lets it rejoin', () => {
+    // arrange
+    const parked = left('i-a', 'true-up', 'parked');
+
+    // act, assert
+    deciderSpec
+      .given([joined(a)])
+      .when({
+        type: 'RecordTrueUp',
+        instances: [instance('i-a', { state: 'warm-pool' })],
+        observedAt: at,
+      })
+      .then([parked]);
+    deciderSpec
+      .given([joined(a), parked])
+      .when({ type: 'RecordLaunch', instance: a, observedAt: at })
+      .then([joined(a)]);
+  });
+
+  it('counts a standby instance as a member', () => {
+    deciderSpec
+      .given([])
+      .when({
+        type: 'RecordTrueUp',
+        instances: [instance('i-a', { state: 'standby' })],
+        observedAt: at,
+      })
+      .thenMembers(['i-a']);
+  });
+
+  it('ignores a warm-pool instance that was never a member', () => {
+    deciderSpec
+      .given([])
+      .when({
+        type: 'RecordTrueUp',
+        instances: [instance('i-a', { state: 'warm-pool' })],
+        observedAt: at,
+      })
+      .thenNothing();
+  });
+});
