@@ -64,17 +64,19 @@ describe('membership decider', () => {
   });
 
   it('never brings back a member that left, on a late launch', () => {
-    deciderSpec
-      .given([joined(a), left('i-a')])
-      .when({ type: 'RecordLaunch', instance: a, observedAt: at })
-      .thenNothing();
+    for (const late of [a, instance('i-a', { addresses: {} })]) {
+      deciderSpec
+        .given([joined(a), left('i-a')])
+        .when({ type: 'RecordLaunch', instance: late, observedAt: at })
+        .thenNothing();
+    }
   });
 
   it('keeps a termination seen before its launch, so the launch is ignored', () => {
     deciderSpec
       .given([left('i-a')])
       .when({ type: 'RecordLaunch', instance: a, observedAt: at })
-      .thenMembers([]);
+      .thenNothing();
   });
 
   it('records a termination of an unknown instance as a final leave', () => {
