@@ -1,0 +1,200 @@
+import type {
+  EventStore,
+  MembershipEvent,
+  SgsyncError,
+  StoredEvent,
+  StreamName,
+  StreamSlice,
+} from '@sgsync/core';
+import { err, ok, type Result, type ResultAsync } from 'neverthrow';
+import type { Operation } from './faults.js';
+import { InMemoryWorld } from './world.js';
+
+/** What an in-memory event store is built with. */
+export interface InMemoryEventStoreOptions {
+  /** The region whose store this is; faults and counts use it. */
+  readonly region: string;
+  readonly world?: InMemoryWorld;
+}
+
+/**
+ * An event store in memory: one list of events per stream, with versions
+ * from 1 and no gaps. Events are kept as JSON, as a database would keep
+ * them, so that what is read back never shares objects with what was
+ * written.
+ *
+ * @example
+ * ```ts
+ * const store = new InMemoryEventStore({ region: 'us-east-1' });
+ * await store.appendToStream('orders-db/us-east-1', 0, [joined]);
+ * ```
+ */
+export class InMemoryEventStore implements EventStore {
+  readonly region: string;
+  private readonly world: InMemoryWorld;
+  private readonly streams = new Map<StreamName, string[]>();
+
+  constructor(options: InMemoryEventStoreOptions) {
+    this.region = options.region;
+    this.world = options.world ?? new InMemoryWorld();
+  }
+
+  /** Reads the events after `fromVersion` and the stream's last version. */
+  readStream(
+    stream: StreamName,
+    fromVersion = 0,
+  ): ResultAsync<StreamSlice, SgsyncError> {
+    return this.call('readStream', () => ok(this.slice(stream, fromVersion)));
+  }
+
+  /** Appends all events, or none when the stream is at another version. */
+  appendToStream(
+    stream: StreamName,
+    expectedVersion: number,
+    events: readonly MembershipEvent[],
+  ): ResultAsync<{ readonly version: number }, SgsyncError> {
+    return this.call('appendToStream', () =>
+      this.append(stream, expectedVersion, events),
+    );
+  }
+
+  /**
+   * Copies another region's events, keeping their versions: held events
+   * are skipped, a held version with other content fails with
+   * `StreamCorrupt`, and so does a copy that would leave a gap. Nothing
+   * is written unless every event fits.
+   */
+  copyEvents(
+    stream: StreamName,
+    events: readonly StoredEvent[],
+  ): ResultAsync<{ readonly copied: number }, SgsyncError> {
+    return this.call('copyEvents', () => this.copy(stream, events));
+  }
+
+  /** Every event of a stream, read without faults or counting. */
+  snapshot(stream: StreamName): StoredEvent[] {
+    return this.slice(stream, 0).events.slice();
+  }
+
+  /** The names of every stream that holds events. */
+  streamNames(): StreamName[] {
+    return [...this.streams.keys()].sort();
+  }
+
+  private call<T>(
+    operation: Operation,
+    work: () => Result<T, SgsyncError>,
+  ): ResultAsync<T, SgsyncError> {
+    return this.world.run(
+      { region: this.region, service: 'event-store', operation },
+      work,
+    );
+  }
+
+  private slice(stream: StreamName, fromVersion: number): StreamSlice {
+    const held = this.streams.get(stream) ?? [];
+    const from = Math.max(0, Math.min(fromVersion, held.length));
+
+    return {
+      version: held.length,
+      events: held.slice(from).map((text, i) => ({
+        stream,
+        version: from + i + 1,
+        event: JSON.parse(text) as MembershipEvent,
+      })),
+    };
+  }
+
+  private append(
+    stream: StreamName,
+    expectedVersion: number,
+    events: readonly MembershipEvent[],
+  ): Result<{ readonly version: number }, SgsyncError> {
+    const held = this.streams.get(stream) ?? [];
+    if (held.length !== expectedVersion) {
+      return err(conflict(stream, expectedVersion, held.length));
+    }
+
+    const next = [...held, ...events.map((e) => canonicalJson(e))];
+    this.streams.set(stream, next);
+
+    return ok({ version: next.length });
+  }
+
+  private copy(
+    stream: StreamName,
+    events: readonly StoredEvent[],
+  ): Result<{ readonly copied: number }, SgsyncError> {
+    const held = this.streams.get(stream) ?? [];
+    const working = [...held];
+    const ordered = [...events].sort((a, b) => a.version - b.version);
+    for (const stored of ordered) {
+      const problem = place(working, stream, stored);
+      if (problem) return err(problem);
+    }
+
+    this.streams.set(stream, working);
+
+    return ok({ copied: working.length - held.length });
+  }
+}
+
+/**
+ * Puts one copied event into the working list: skips it when held with
+ * the same content, adds it when it is the next version, and otherwise
+ * says why the stream would be corrupt.
+ */
+const place = (
+  working: string[],
+  stream: StreamName,
+  stored: StoredEvent,
+): SgsyncError | undefined => {
+  const text = canonicalJson(stored.event);
+  const held = working[stored.version - 1];
+  if (stored.version >= 1 && held !== undefined) {
+    return held === text
+      ? undefined
+      : corrupt(stream, stored.version, 'holds another event');
+  }
+  if (stored.version !== working.length + 1) {
+    return corrupt(stream, working.length + 1, 'would be missing');
+  }
+
+  working.push(text);
+  return undefined;
+};
+
+/** JSON with object keys in code-unit order: equal values, equal text. */
+export const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
+
+const conflict = (
+  stream: StreamName,
+  expectedVersion: number,
+  actualVersion: number,
+): SgsyncError => ({
+  kind: 'VersionConflict',
+  message:
+    `${stream} is at version ${actualVersion}, ` +
+    `not ${expectedVersion} as expected`,
+  stream,
+  expectedVersion,
+  actualVersion,
+});
+
+const corrupt = (
+  stream: StreamName,
+  version: number,
+  what: string,
+): SgsyncError => ({
+  kind: 'StreamCorrupt',
+  message: `${stream} version ${version} ${what}`,
+  stream,
+  version,
+});
