@@ -1,5 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupsCommand,
   paginateDescribeSecurityGroupRules,
   RevokeSecurityGroupIngressCommand,
   type EC2Client,
@@ -111,19 +112,29 @@ export class Ec2SecurityGroupFirewall implements FirewallTarget {
     );
   }
 
+  /**
+   * Every rule of the group. A filter on a group that does not exist
+   * matches nothing, so a group with no rule at all (not even an egress
+   * rule) is looked up, which fails with InvalidGroup.NotFound if it is
+   * gone.
+   */
   async #describe(groupId: string): Promise<ActualRule[]> {
     const pages = paginateDescribeSecurityGroupRules(
       { client: this.#options.client, pageSize: PAGE_SIZE },
       { Filters: [{ Name: 'group-id', Values: [groupId] }] },
     );
-    const rules: ActualRule[] = [];
-    for await (const page of pages) {
-      for (const rule of page.SecurityGroupRules ?? []) {
-        if (rule.IsEgress !== true) rules.push(toActualRule(rule));
-      }
-    }
+    const all: SecurityGroupRule[] = [];
+    for await (const page of pages)
+      all.push(...(page.SecurityGroupRules ?? []));
+    if (all.length === 0) await this.#mustExist(groupId);
 
-    return rules;
+    return all.filter((r) => r.IsEgress !== true).map(toActualRule);
+  }
+
+  async #mustExist(groupId: string): Promise<void> {
+    await this.#options.client.send(
+      new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }),
+    );
   }
 
   #revoke(plan: Plan): ResultAsync<number, SgsyncError> {

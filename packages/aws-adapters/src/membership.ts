@@ -18,7 +18,7 @@ import {
   type ObservedInstance,
   type SgsyncError,
 } from '@sgsync/core';
-import { errAsync, ResultAsync } from 'neverthrow';
+import { okAsync, ResultAsync } from 'neverthrow';
 import { translateCommonError, type CallSite } from './sdk-errors.js';
 
 /** Waits the given milliseconds. Injected so that tests do not wait. */
@@ -62,7 +62,8 @@ export const timerSleep: Sleep = (ms) =>
  *
  * One observation costs one DescribeAutoScalingGroups call per 100 group
  * names (and page), then one DescribeInstances call per 200 instances (and
- * page), never one call per instance. An instance that is a member but
+ * page), never one call per instance. A group that does not exist has
+ * no instances, as Auto Scaling answers. An instance that is a member but
  * lacks the configured address kind is looked at again, all such
  * instances in one call, with a doubling wait; if the address is still
  * missing it is reported with `addressPending`, never dropped.
@@ -85,7 +86,7 @@ export class AutoScalingMembershipSource implements MembershipSource {
   /** Looks at the named groups and their instances' addresses. */
   observe(asgNames: readonly string[]): ResultAsync<Observation, SgsyncError> {
     if (asgNames.length === 0) {
-      return errAsync(noGroups());
+      return okAsync({ region: this.#options.region, instances: [] });
     }
 
     return this.#groups(asgNames).andThen((groups) =>
@@ -101,20 +102,13 @@ export class AutoScalingMembershipSource implements MembershipSource {
   ): ResultAsync<AutoScalingGroup[], SgsyncError> {
     const site = this.#site(
       'autoscaling',
-      names.join(', '),
+      itemsText(names),
       'DescribeAutoScalingGroups',
     );
 
     return ResultAsync.fromPromise(this.#describeGroups(names), (error) =>
       translateCommonError(error, site),
-    ).andThen((groups) => {
-      const found = new Set(groups.map((g) => g.AutoScalingGroupName));
-      const missing = names.filter((n) => !found.has(n));
-
-      return missing.length === 0
-        ? ResultAsync.fromSafePromise(Promise.resolve(groups))
-        : errAsync(missingGroups(site, missing));
-    });
+    );
   }
 
   async #describeGroups(names: readonly string[]): Promise<AutoScalingGroup[]> {
@@ -317,17 +311,3 @@ const merge = (
 const itemsText = (items: readonly string[]): string =>
   items.slice(0, 5).join(', ') +
   (items.length > 5 ? `, and ${items.length - 5} more` : '');
-
-const noGroups = (): SgsyncError => ({
-  kind: 'InputInvalid',
-  message: 'no Auto Scaling group was named to observe',
-  problems: [{ path: 'asgNames', reason: 'is empty' }],
-});
-
-const missingGroups = (site: CallSite, missing: string[]): SgsyncError => ({
-  kind: 'NotFound',
-  message:
-    `Auto Scaling group(s) ${missing.join(', ')} not found in ` +
-    `${site.region}; observing without them would make members leave`,
-  resource: missing.join(', '),
-});
