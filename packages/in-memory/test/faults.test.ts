@@ -7,6 +7,7 @@ import {
   InMemoryWorld,
   SteppingClock,
 } from '@sgsync/in-memory';
+import type { ResultAsync } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 
 const throttled: SgsyncError = {
@@ -21,11 +22,11 @@ const storesIn = (world: InMemoryWorld) => ({
   west: new InMemoryEventStore({ region: 'eu-west-1', world }),
 });
 
-const kindOf = async (
-  call: PromiseLike<{ isErr(): boolean; error?: unknown }>,
+const kindOf = async <T>(
+  call: ResultAsync<T, SgsyncError>,
 ): Promise<string> => {
   const result = await call;
-  return result.isErr() ? (result.error as SgsyncError).kind : 'ok';
+  return result.isErr() ? result.error.kind : 'ok';
 };
 
 describe('Faults', () => {
