@@ -22,6 +22,8 @@ import { motoOptions, uniqueName } from './moto.js';
 export interface RegionFixture {
   readonly name: string;
   readonly asgName: string;
+  /** The group's instances when it was created. */
+  readonly instanceIds: readonly string[];
   readonly securityGroupId: string;
   readonly clients: ReturnType<typeof fixtureClients>;
 }
@@ -48,7 +50,7 @@ export const createCluster = async (
     const securityGroupId = await createSecurityGroup(clients.ec2);
     const eventTable = await createEventTable(clients.dynamoDb);
     const bus = await createWatchedBus(clients.eventBridge, name);
-    regions.push({ name, asgName: group.asgName, securityGroupId, clients });
+    regions.push({ name, ...group, securityGroupId, clients });
     configRegions.push({
       name,
       asgNames: [group.asgName],
