@@ -101,9 +101,18 @@ export type {
   MembershipSource,
   Notifier,
   RegionPorts,
+  SnapshotStore,
+  SnapshotWrite,
   StreamSlice,
 } from './ports.js';
 export { compareRules, isManaged, normaliseRule, ruleKey } from './rules.js';
+export {
+  parseSnapshot,
+  restoreState,
+  toSnapshot,
+  type Snapshot,
+  type SnapshotState,
+} from './snapshot.js';
 export { createRegionContext, type RegionContext } from './usecases/context.js';
 export {
   handleLifecycleEvent,
@@ -120,6 +129,7 @@ export {
   type ReconcileResults,
 } from './usecases/reconcile.js';
 export { copyMissing } from './usecases/replicate.js';
+export { DEFAULT_SNAPSHOT_EVERY, readStreamState } from './usecases/streams.js';
 export type {
   ReplicationReport,
   RunReport,

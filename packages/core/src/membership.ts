@@ -75,7 +75,9 @@ export const decide = (
     .exhaustive();
 
 /**
- * Folds one event into the state. The input state is not changed.
+ * Folds one event into the state. The input state is not changed. A join
+ * of an instance that left is ignored: `left` is final even for a history
+ * that says otherwise.
  */
 export const evolve = (
   state: MembershipState,
@@ -117,6 +119,7 @@ const applyEvent = (
 ): void =>
   match(event)
     .with({ type: 'MemberJoined' }, ({ data }) => {
+      if (members.get(data.instanceId)?.status === 'left') return;
       members.set(data.instanceId, {
         instanceId: data.instanceId,
         asgName: data.asgName,
@@ -139,12 +142,13 @@ const applyLeft = (
   members: Map<InstanceId, MemberRecord>,
   data: MemberLeft['data'],
 ): void => {
+  const record = members.get(data.instanceId);
+  if (record?.status === 'left') return;
   if (data.reason === 'parked') {
     members.delete(data.instanceId);
     return;
   }
 
-  const record = members.get(data.instanceId);
   members.set(data.instanceId, {
     instanceId: data.instanceId,
     asgName: record?.asgName ?? '',

@@ -2,6 +2,7 @@ import type { ResultAsync } from 'neverthrow';
 import type { SgsyncError } from './errors.js';
 import type { MembershipEvent, StoredEvent, StreamName } from './events.js';
 import type { Plan } from './plan.js';
+import type { Snapshot } from './snapshot.js';
 import type {
   ActualRule,
   InstanceId,
@@ -63,6 +64,39 @@ export interface EventStore {
     stream: StreamName,
     events: readonly StoredEvent[],
   ): ResultAsync<{ readonly copied: number }, SgsyncError>;
+}
+
+/**
+ * What writing a snapshot did: `written`, `kept` when the store already
+ * holds a snapshot of this version or a later one (nothing changed), or
+ * `too-large` when the state does not fit the store's item (nothing was
+ * written; readers go on replaying the stream in full). `bytes` is the
+ * size of the serialised snapshot.
+ */
+export interface SnapshotWrite {
+  readonly outcome: 'written' | 'kept' | 'too-large';
+  readonly bytes: number;
+}
+
+/**
+ * The latest snapshot of each stream of one region's store, so that a
+ * reader folds only the events after it. Optional: without it, streams
+ * are replayed from their first event.
+ */
+export interface SnapshotStore {
+  /** The latest snapshot of a stream, or undefined when none is held. */
+  readSnapshot(
+    stream: StreamName,
+  ): ResultAsync<Snapshot | undefined, SgsyncError>;
+
+  /**
+   * Keeps a snapshot of a stream. Idempotent, and never goes backwards: a
+   * snapshot older than or as old as the one held changes nothing.
+   */
+  writeSnapshot(
+    stream: StreamName,
+    snapshot: Snapshot,
+  ): ResultAsync<SnapshotWrite, SgsyncError>;
 }
 
 /** What applying a plan did. */
@@ -146,4 +180,11 @@ export interface RegionPorts {
   readonly clock: Clock;
   /** The event store of each region, by region name. */
   readonly stores: ReadonlyMap<RegionName, EventStore>;
+  /** Snapshots of the streams of the local region's store, if any. */
+  readonly snapshots?: SnapshotStore;
+  /**
+   * Writes a new snapshot when more than this many events followed the
+   * last one (default 100). Used only with `snapshots`.
+   */
+  readonly snapshotEvery?: number;
 }
