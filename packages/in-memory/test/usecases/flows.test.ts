@@ -1,0 +1,266 @@
+import {
+  handleLifecycleEvent,
+  handleRemoteChange,
+  parseClusterConfig,
+  planOnly,
+  streamName,
+  trueUp,
+  type ClusterConfig,
+  type LifecycleEventInput,
+} from '@sgsync/core';
+import { describe, expect, it } from 'vitest';
+import {
+  createInMemoryCluster,
+  type InMemoryCluster,
+} from '../../src/index.js';
+
+const EAST = 'us-east-1';
+const WEST = 'eu-west-1';
+const EAST_SG = 'sg-00000000000000e01';
+const WEST_SG = 'sg-00000000000000e02';
+
+const config = (quota = 60): ClusterConfig =>
+  parseClusterConfig({
+    cluster: 'flows',
+    regions: [
+      {
+        name: EAST,
+        asgNames: ['db-east'],
+        securityGroupIds: [EAST_SG],
+        eventTable: 'events',
+      },
+      {
+        name: WEST,
+        asgNames: ['db-west'],
+        securityGroupIds: [WEST_SG],
+        eventTable: 'events',
+      },
+    ],
+    rules: [{ protocol: 'tcp', fromPort: 7000, toPort: 7000 }],
+    quota: { rulesPerGroup: quota },
+  })._unsafeUnwrap();
+
+const launch = (
+  cluster: InMemoryCluster,
+  region = EAST,
+  asg = region === EAST ? 'db-east' : 'db-west',
+): LifecycleEventInput => {
+  const scaling = cluster.region(region).autoScaling;
+  scaling.launch(asg);
+  const event = scaling.takeLifecycleEvents().at(-1);
+  if (!event) throw new Error('no lifecycle event');
+
+  return event;
+};
+
+const cidrsOf = (cluster: InMemoryCluster, region: string, sg: string) =>
+  cluster
+    .region(region)
+    .firewall.rulesOf(sg)
+    .map((r) => r.cidr)
+    .sort();
+
+const unreachable = (region: string) => ({
+  kind: 'Unreachable' as const,
+  message: `${region} down`,
+  region,
+  service: 'test',
+});
+
+describe('handleLifecycleEvent', () => {
+  it('records the launch, opens both regions after the notice, and completes', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config());
+    const event = launch(cluster);
+
+    // act
+    const report = await handleLifecycleEvent(cluster.context(EAST), event);
+    for (const notice of cluster.world.inboxes.drain(WEST)) {
+      await handleRemoteChange(cluster.context(WEST), notice);
+    }
+
+    // assert
+    expect(report.failures).toEqual([]);
+    expect(report.lifecycle).toBe('completed');
+    expect(report.recorded.map((e) => e.event.type)).toEqual(['MemberJoined']);
+    expect(cidrsOf(cluster, EAST, EAST_SG)).toHaveLength(1);
+    expect(cidrsOf(cluster, WEST, WEST_SG)).toEqual(
+      cidrsOf(cluster, EAST, EAST_SG),
+    );
+  });
+
+  it('completes the action even when the local store is unreachable', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config());
+    const event = launch(cluster);
+    cluster.faults.failAlways(unreachable(EAST), {
+      region: EAST,
+      service: 'event-store',
+    });
+
+    // act
+    const report = await handleLifecycleEvent(cluster.context(EAST), event);
+
+    // assert
+    expect(report.lifecycle).toBe('completed');
+    expect(report.failures.map((f) => f.step)).toContain('record');
+  });
+
+  it('leaves alone an action of a group that is not in the cluster', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config());
+    const event = launch(cluster);
+    const foreign = {
+      ...event,
+      action: { ...event.action, asgName: 'someone-elses-group' },
+    };
+
+    // act
+    const report = await handleLifecycleEvent(cluster.context(EAST), foreign);
+
+    // assert
+    expect(report.lifecycle).toBeUndefined();
+    expect(report.failures[0]?.error.kind).toBe('InputInvalid');
+    expect(cluster.region(EAST).lifecycle.pending()).toHaveLength(1);
+  });
+
+  it('loses no event when two runs in one region race', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config());
+    const first = launch(cluster);
+    const second = launch(cluster);
+
+    // act
+    await Promise.all([
+      handleLifecycleEvent(cluster.context(EAST), first),
+      handleLifecycleEvent(cluster.context(EAST), second),
+    ]);
+
+    // assert
+    const stream = await cluster
+      .region(EAST)
+      .store.readStream(streamName('flows', EAST));
+    expect(stream._unsafeUnwrap().events).toHaveLength(2);
+    expect(cidrsOf(cluster, EAST, EAST_SG)).toHaveLength(2);
+  });
+
+  it('re-reads and re-plans once when the target changed under it', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config());
+    const event = launch(cluster);
+    cluster.faults.failNext(
+      { kind: 'Stale', message: 'duplicate', target: EAST_SG, code: 'dup' },
+      { region: EAST, operation: 'authorize' },
+    );
+
+    // act
+    const report = await handleLifecycleEvent(cluster.context(EAST), event);
+
+    // assert
+    expect(report.failures).toEqual([]);
+    expect(report.targets[0]?.converged).toBe(true);
+  });
+});
+
+describe('trueUp', () => {
+  it('records only the differences and repairs a region that missed them', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config());
+    cluster.faults.makeUnreachable(WEST);
+    await handleLifecycleEvent(cluster.context(EAST), launch(cluster));
+    cluster.faults.heal(WEST);
+
+    // act
+    const east = await trueUp(cluster.context(EAST));
+    const west = await trueUp(cluster.context(WEST));
+
+    // assert
+    expect(east.recorded).toEqual([]);
+    expect(east.replicated).toContainEqual(
+      expect.objectContaining({ region: WEST, copied: 1 }),
+    );
+    expect(west.failures).toEqual([]);
+    expect(cidrsOf(cluster, WEST, WEST_SG)).toEqual(
+      cidrsOf(cluster, EAST, EAST_SG),
+    );
+  });
+
+  it('records instances attached without a hook', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config());
+    cluster.region(EAST).autoScaling.attach('db-east');
+
+    // act
+    const report = await trueUp(cluster.context(EAST));
+
+    // assert
+    expect(report.recorded.map((e) => e.event.data)).toEqual([
+      expect.objectContaining({ cause: 'true-up' }),
+    ]);
+    expect(cidrsOf(cluster, EAST, EAST_SG)).toHaveLength(1);
+  });
+
+  it('still revokes departed members when the adds are over quota', async () => {
+    // arrange: one member, then it leaves and two others join
+    const cluster = createInMemoryCluster(config(1));
+    const scaling = cluster.region(EAST).autoScaling;
+    const first = scaling.attach('db-east');
+    await trueUp(cluster.context(EAST));
+    scaling.detach(first);
+    scaling.attach('db-east');
+    scaling.attach('db-east');
+
+    // act
+    const report = await trueUp(cluster.context(EAST));
+
+    // assert
+    expect(report.failures[0]?.error).toMatchObject({
+      kind: 'QuotaExceeded',
+      needed: 2,
+      quota: 1,
+    });
+    expect(cidrsOf(cluster, EAST, EAST_SG)).toEqual([]);
+  });
+});
+
+describe('handleRemoteChange', () => {
+  it('pulls the sender stream when its copy did not arrive', async () => {
+    // arrange: the copy to the west store fails, the notice goes through
+    const cluster = createInMemoryCluster(config());
+    cluster.faults.failAlways(unreachable(WEST), {
+      region: WEST,
+      operation: 'copyEvents',
+    });
+    await handleLifecycleEvent(cluster.context(EAST), launch(cluster));
+    cluster.faults.clear();
+    const [notice] = cluster.world.inboxes.drain(WEST);
+    if (!notice) throw new Error('no notice arrived');
+
+    // act
+    const report = await handleRemoteChange(cluster.context(WEST), notice);
+
+    // assert
+    expect(report.replicated).toEqual([
+      expect.objectContaining({ region: EAST, copied: 1 }),
+    ]);
+    expect(cidrsOf(cluster, WEST, WEST_SG)).toHaveLength(1);
+  });
+});
+
+describe('planOnly', () => {
+  it('plans every local target and changes nothing', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config());
+    cluster.region(EAST).autoScaling.attach('db-east');
+    await trueUp(cluster.context(EAST));
+    const ruleId = cluster.region(EAST).firewall.rulesOf(EAST_SG)[0]?.ruleId;
+    cluster.region(EAST).firewall.removeRule(EAST_SG, ruleId ?? '');
+
+    // act
+    const report = await planOnly(cluster.context(EAST));
+
+    // assert
+    expect(report.targets[0]?.plan.authorize).toHaveLength(1);
+    expect(cidrsOf(cluster, EAST, EAST_SG)).toEqual([]);
+  });
+});
