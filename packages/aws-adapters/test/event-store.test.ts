@@ -1,0 +1,123 @@
+import {
+  DynamoDBClient,
+  QueryCommand,
+  TransactWriteItemsCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDbEventStore,
+  MAX_ITEMS_PER_TRANSACTION,
+} from '@sgsync/aws-adapters';
+import { errOf, joinedEvents } from '@sgsync/core/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { networkError, serviceError } from './support/sdk-errors.js';
+
+const dynamo = mockClient(DynamoDBClient);
+const STREAM = 'orders/eu-west-1';
+
+const store = () =>
+  new DynamoDbEventStore({
+    client: new DynamoDBClient({ region: 'eu-west-1' }),
+    region: 'eu-west-1',
+    tableName: 'sgsync-events',
+  });
+
+const cancelled = (codes: readonly string[]) =>
+  serviceError('TransactionCanceledException', 'Transaction cancelled', 400, {
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+
+describe('DynamoDbEventStore with SDK stubs', () => {
+  beforeEach(() => {
+    dynamo.reset();
+    dynamo.on(QueryCommand).resolves({ Items: [{ version: { N: '3' } }] });
+  });
+
+  it('names the item whose condition failed in the VersionConflict (SDK stub)', async () => {
+    dynamo
+      .on(TransactWriteItemsCommand)
+      .rejects(cancelled(['None', 'None', 'ConditionalCheckFailed']));
+
+    const error = await errOf(
+      store().appendToStream(STREAM, 2, joinedEvents(2)),
+    );
+
+    expect(error).toMatchObject({
+      kind: 'VersionConflict',
+      stream: STREAM,
+      expectedVersion: 2,
+      actualVersion: 3,
+    });
+    expect(error.message).toContain(`${STREAM}@4`);
+  });
+
+  it('guards every put and checks the expected version in one transaction (SDK stub)', async () => {
+    dynamo.on(TransactWriteItemsCommand).resolves({});
+
+    await store().appendToStream(STREAM, 2, joinedEvents(2));
+
+    const items =
+      dynamo.commandCalls(TransactWriteItemsCommand)[0]?.args[0].input
+        .TransactItems ?? [];
+    expect(items.map((i) => Object.keys(i)[0])).toStrictEqual([
+      'ConditionCheck',
+      'Put',
+      'Put',
+    ]);
+    expect(items[0]?.ConditionCheck?.Key).toStrictEqual({
+      stream: { S: STREAM },
+      version: { N: '2' },
+    });
+    expect(items[1]?.Put?.ConditionExpression).toBe('attribute_not_exists(#v)');
+    expect(items[2]?.Put?.Item?.['version']).toStrictEqual({ N: '4' });
+  });
+
+  it('reports a throttled transaction item as Throttled, naming it (SDK stub)', async () => {
+    dynamo
+      .on(TransactWriteItemsCommand)
+      .rejects(cancelled(['ThrottlingError']));
+
+    const error = await errOf(
+      store().appendToStream(STREAM, 0, joinedEvents(1)),
+    );
+
+    expect(error.kind).toBe('Throttled');
+    expect(error.message).toContain(`${STREAM}@1`);
+  });
+
+  it('refuses an append longer than one transaction and makes no call', async () => {
+    const events = joinedEvents(MAX_ITEMS_PER_TRANSACTION);
+
+    const error = await errOf(store().appendToStream(STREAM, 1, events));
+
+    expect(error.kind).toBe('InputInvalid');
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it.each([
+    [serviceError('ResourceNotFoundException'), 'NotFound'],
+    [serviceError('ProvisionedThroughputExceededException'), 'Throttled'],
+    [serviceError('InternalServerError', 'boom', 500), 'Unreachable'],
+    [networkError('TimeoutError'), 'Unreachable'],
+  ])('translates a failed read to %s (SDK stub)', async (thrown, kind) => {
+    dynamo.on(QueryCommand).rejects(thrown);
+
+    const error = await errOf(store().readStream(STREAM));
+
+    expect(error.kind).toBe(kind);
+  });
+
+  it('fails a read with StreamCorrupt when a version is missing (SDK stub)', async () => {
+    const item = (version: number) => ({
+      stream: { S: STREAM },
+      version: { N: String(version) },
+      type: { S: 'MemberLeft' },
+      data: { S: '{}' },
+    });
+    dynamo.on(QueryCommand).resolves({ Items: [item(1), item(3)] });
+
+    const error = await errOf(store().readStream(STREAM));
+
+    expect(error).toMatchObject({ kind: 'StreamCorrupt', version: 2 });
+  });
+});
