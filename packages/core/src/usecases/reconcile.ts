@@ -11,13 +11,15 @@ import {
   type PlanInput,
 } from '../plan.js';
 import type { ApplyOutcome } from '../ports.js';
-import { buildView, desiredRules, type ClusterView } from '../view.js';
+import { desiredRules, type ClusterView } from '../view.js';
 import { localTargets, storeOf, type RegionContext } from './context.js';
 import type { StepFailure, TargetReport } from './report.js';
+import { readStreamState } from './streams.js';
 
 /**
  * Reads the cluster view from the local store: every region's stream as
- * this region's replica holds it.
+ * this region's replica holds it, from its latest snapshot when the ports
+ * have a snapshot store.
  */
 export const readLocalView = (
   ctx: RegionContext,
@@ -25,11 +27,11 @@ export const readLocalView = (
   storeOf(ctx, ctx.ports.region).andThen((store) =>
     ResultAsync.combine(
       ctx.config.regions.map((r) =>
-        store
-          .readStream(streamName(ctx.config.cluster, r.name))
-          .map((slice) => [r.name, slice.events] as const),
+        readStreamState(ctx, store, streamName(ctx.config.cluster, r.name)).map(
+          (state) => [r.name, state] as const,
+        ),
       ),
-    ).map((streams) => buildView(new Map(streams))),
+    ).map((states): ClusterView => new Map(states)),
   );
 
 /** The outcome of reconciling every local target. */

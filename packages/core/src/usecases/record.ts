@@ -10,6 +10,7 @@ import {
   storeOf,
   type RegionContext,
 } from './context.js';
+import { readStreamState } from './streams.js';
 
 /** How often a run re-observes and re-decides after a version conflict. */
 export const MAX_APPEND_ATTEMPTS = 3;
@@ -49,15 +50,14 @@ const record = (
   const stream = localStream(ctx);
 
   return storeOf(ctx, ctx.ports.region).andThen((store) =>
-    store.readStream(stream).andThen((slice) => {
-      const state = stateOf(slice);
+    readStreamState(ctx, store, stream).andThen((state) => {
       const events = decideAll(commands, state);
       if (events.length === 0) return okAsync({ events: [], state });
 
-      return store.appendToStream(stream, slice.version, events).map(() => ({
+      return store.appendToStream(stream, state.version, events).map(() => ({
         events: events.map((event, i) => ({
           stream,
-          version: slice.version + i + 1,
+          version: state.version + i + 1,
           event,
         })),
         state: replay(events, state),
