@@ -12,6 +12,8 @@ export type Operation =
   | 'readStream'
   | 'appendToStream'
   | 'copyEvents'
+  | 'readSnapshot'
+  | 'writeSnapshot'
   | 'readRules'
   | 'authorize'
   | 'revoke'

@@ -79,6 +79,10 @@ export {
 } from './lifecycleSignal.js';
 export { InMemoryNotifier, type InMemoryNotifierOptions } from './notifier.js';
 export {
+  InMemorySnapshotStore,
+  type InMemorySnapshotStoreOptions,
+} from './snapshotStore.js';
+export {
   InMemoryWorld,
   Inboxes,
   type InMemoryWorldOptions,

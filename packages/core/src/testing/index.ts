@@ -40,3 +40,7 @@ export { lifecycleSignalContract } from './lifecycle.js';
 export { membershipSourceContract } from './membership.js';
 export { notifierContract } from './notifier.js';
 export { errOf, okOf } from './results.js';
+export {
+  snapshotStoreContract,
+  type SnapshotStoreHarness,
+} from './snapshotStore.js';
