@@ -50,6 +50,13 @@ export {
   NOTICE_SOURCE,
   type NoticeDestination,
 } from './notifier.js';
+/** The snapshot store port on the event table. */
+export {
+  DynamoDbSnapshotStore,
+  itemBytes,
+  MAX_ITEM_BYTES,
+  type DynamoDbSnapshotStoreOptions,
+} from './snapshotStore.js';
 /** Every port of one region, and the system clock. */
 export {
   createAwsRegionPorts,
