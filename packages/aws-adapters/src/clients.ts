@@ -68,6 +68,9 @@ export const clientConfig = (
   requestHandler: new NodeHttpHandler({
     connectionTimeout: options.connectionTimeoutMs ?? 2000,
     requestTimeout: options.requestTimeoutMs ?? 10_000,
+    // Without it, the handler only logs a warning when the request timeout
+    // passes and goes on waiting.
+    throwOnRequestTimeout: true,
   }),
 });
 
