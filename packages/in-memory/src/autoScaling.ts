@@ -270,9 +270,18 @@ export class InMemoryAutoScaling implements MembershipSource {
     };
   }
 
+  /**
+   * Removes an instance. As in AWS, an action still waiting on it ends
+   * with it: a later completion finds no active action.
+   */
   private remove(instanceId: string): void {
     for (const group of this.groups.values())
       group.instances.delete(instanceId);
+    for (const action of this.lifecycle.pending()) {
+      if (action.instanceId === instanceId) {
+        this.lifecycle.expire(action.token, 'ABANDON');
+      }
+    }
   }
 
   private groupOf(asgName: string): Group {
