@@ -6,7 +6,7 @@ export type Service =
 
 /**
  * Every call an in-memory adapter makes, named like the cloud API call it
- * stands for. Applying a plan is two calls: `authorize`, then `revoke`.
+ * stands for. Applying a plan is two calls: `revoke`, then `authorize`.
  */
 export type Operation =
   | 'readStream'
@@ -103,9 +103,9 @@ export class Faults {
   }
 
   /**
-   * Fails the next plan of a region halfway: its rules are authorized,
-   * then its revoke call fails (with `Unreachable` unless told otherwise).
-   * A plan that revokes nothing is not affected.
+   * Fails the next plan of a region halfway: its rules are revoked, then
+   * its authorize call fails (with `Unreachable` unless told otherwise).
+   * A plan that authorizes nothing is not affected.
    */
   failPlanHalfway(
     match: { readonly region?: string } = {},
@@ -114,7 +114,7 @@ export class Faults {
     return this.failNext(error, {
       ...match,
       service: 'firewall',
-      operation: 'revoke',
+      operation: 'authorize',
     });
   }
 

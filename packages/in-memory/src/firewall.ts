@@ -118,18 +118,25 @@ export class InMemoryFirewall implements FirewallTarget {
     );
   }
 
-  /** Authorizes in one call, then revokes in another. */
+  /**
+   * Revokes in one call, then authorizes in another, as the EC2 adapter
+   * does: the rules of departed members make room before new ones are
+   * counted against the limit, so that a plan the core found within the
+   * quota is never refused here.
+   */
   applyPlan(plan: Plan): ResultAsync<ApplyOutcome, SgsyncError> {
-    const authorizing =
-      plan.authorize.length === 0
-        ? okAsync<number, SgsyncError>(0)
-        : this.call('authorize', () => this.authorize(plan)).map(() => 1);
-
-    return authorizing.andThen((calls) =>
+    const revoking =
       plan.revoke.length === 0
-        ? okAsync(outcome(plan, calls))
+        ? okAsync<number, SgsyncError>(0)
         : this.call('revoke', () => this.revoke(plan.target, plan.revoke)).map(
-            () => outcome(plan, calls + 1),
+            () => 1,
+          );
+
+    return revoking.andThen((calls) =>
+      plan.authorize.length === 0
+        ? okAsync(outcome(plan, calls))
+        : this.call('authorize', () => this.authorize(plan)).map(() =>
+            outcome(plan, calls + 1),
           ),
     );
   }

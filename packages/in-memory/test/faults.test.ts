@@ -132,7 +132,7 @@ describe('Faults', () => {
     expect(faults.isUnreachable('eu-west-1')).toBe(false);
   });
 
-  it('fails a plan halfway: rules authorized, revoke refused', async () => {
+  it('fails a plan halfway: rules revoked, authorize refused', async () => {
     const world = new InMemoryWorld();
     const firewall = new InMemoryFirewall({ region: 'us-east-1', world });
     const target = firewall.createGroup();
@@ -155,10 +155,7 @@ describe('Faults', () => {
     });
 
     expect(result._unsafeUnwrapErr().kind).toBe('Unreachable');
-    expect(firewall.rulesOf(target.id).map((r) => r.cidr)).toStrictEqual([
-      '203.0.113.1/32',
-      '203.0.113.2/32',
-    ]);
+    expect(firewall.rulesOf(target.id)).toStrictEqual([]);
   });
 
   it('delays matching calls through the injected sleep', async () => {
