@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextOf, createCluster } from './support/cluster.js';
 import { FaultProxy } from './support/fault-proxy.js';
 import { addLaunchHook, resizeGroup } from './support/fixtures.js';
-import { motoEndpoint, motoOptions } from './support/moto.js';
+import { motoEndpoint, motoOptions, resetMoto } from './support/moto.js';
 
 const EU = 'eu-west-1';
 const US = 'us-east-1';
@@ -82,6 +82,9 @@ describe('AWS calls per flow, counted by the client middleware on moto', () => {
   const counts = new Map<number, FlowCounts>();
 
   beforeAll(async () => {
+    // Starts from an empty moto, so that earlier files' instances do not
+    // weigh on the 50-instance run.
+    await resetMoto();
     proxy = await FaultProxy.start(motoEndpoint());
     for (const size of [1, 10, 50])
       counts.set(size, await countFlows(proxy, size));
