@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import {
+  runHistory,
+  withText,
+  type ClusterShape,
+  type Step,
+} from '../src/index.js';
+
+const play = (shape: ClusterShape, steps: readonly Step[]) =>
+  runHistory(withText({ shape, steps }));
+
+const twoRegions = (quota = 60): ClusterShape => ({
+  regions: 2,
+  templates: 1,
+  quota,
+  addressKind: 'public-ipv4',
+});
+
+describe('histories the simulation once failed', () => {
+  it('completes a launch whose instance was terminated directly first', async () => {
+    // arrange: the shrunk history of the failure
+    const steps: Step[] = [
+      { kind: 'scale-out', region: 0, late: false },
+      { kind: 'terminate-directly', region: 0, pick: 0 },
+    ];
+
+    // act
+    const outcome = await play(twoRegions(), steps);
+
+    // assert
+    expect(outcome.violations).toStrictEqual([]);
+    expect(outcome.convergence?.convergedAfter).toBeDefined();
+  });
+
+  it('converges when a full group swaps a departed member for a new one', async () => {
+    // arrange: the shrunk history of the failure, quota 4
+    const out: Step = { kind: 'scale-out', region: 0, late: false };
+    const steps: Step[] = [
+      out,
+      out,
+      out,
+      { kind: 'true-up', region: 0 },
+      out,
+      out,
+      { kind: 'terminate-directly', region: 0, pick: 0 },
+    ];
+
+    // act
+    const outcome = await play(twoRegions(4), steps);
+
+    // assert
+    expect(outcome.violations).toStrictEqual([]);
+  });
+});
