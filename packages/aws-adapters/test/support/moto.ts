@@ -26,6 +26,10 @@ export const motoEndpoint = (): string => {
   return endpoint;
 };
 
+// Checked on import, so that every aws test file fails (rather than having
+// its tests reported as skipped) when no moto server was given.
+motoEndpoint();
+
 /** Client settings for moto: its endpoint, short timeouts, few retries. */
 export const motoOptions = (
   overrides: Partial<AwsClientOptions> = {},
