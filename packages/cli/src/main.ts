@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { runDemo } from './demo.js';
+import { parseSimulateOptions, runSimulate } from './simulate.js';
 
 /* The command line is the edge where output goes to the terminal. */
 /* eslint-disable no-console */
@@ -22,6 +23,35 @@ program
   .action(async () => {
     const outcome = await runDemo(print);
     process.exitCode = outcome.converged ? 0 : 1;
+  });
+
+program
+  .command('simulate')
+  .description(
+    'Play random histories of one cluster in memory, with faults, and ' +
+      'check every invariant of the design after each step.',
+  )
+  .option('--regions <n>', 'regions of the cluster, 2 to 5', '3')
+  .option('--steps <k>', 'steps of each history, 1 to 1000', '40')
+  .option('--runs <r>', 'histories to play, 1 to 100000', '1')
+  .option('--seed <s>', 'seed to replay (default: a new one)')
+  .option(
+    '--faults <kinds>',
+    'fault kinds, comma-separated, or all or none: unreachable, ' +
+      'throttle, halfway, duplicate, reorder, loss, late-address, ' +
+      'operator, concurrent, direct, retry',
+    'all',
+  )
+  .action(async (raw: Record<string, string | undefined>) => {
+    const options = parseSimulateOptions(raw);
+    if (options.isErr()) {
+      for (const problem of options.error) console.error(problem);
+      process.exitCode = 2;
+      return;
+    }
+
+    const outcome = await runSimulate(options.value, print);
+    process.exitCode = outcome.passed ? 0 : 1;
   });
 
 await program.parseAsync(process.argv);

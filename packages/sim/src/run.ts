@@ -11,6 +11,7 @@ export interface StepRecord {
   /** 1 for the first step. */
   readonly index: number;
   readonly text: string;
+  /** The fault the step injected; none when it found nothing to act on. */
   readonly fault: FaultKind | undefined;
   readonly effect: string;
   /** The failures the step's runs reported, one line each. */
@@ -105,7 +106,7 @@ const recordOf = (
 ): StepRecord => ({
   index,
   text: describeStep(step, sim.regions),
-  fault: faultOf(step),
+  fault: outcome.idle ? undefined : faultOf(step),
   effect: outcome.effect,
   failures: failureLines(outcome.reports),
 });

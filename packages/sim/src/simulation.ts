@@ -40,6 +40,8 @@ export interface StepOutcome {
   readonly concurrent: boolean;
   /** What the step itself found wrong (a duplicate that did work). */
   readonly violations: readonly Violation[];
+  /** True when the step found nothing to act on and changed nothing. */
+  readonly idle: boolean;
 }
 
 /** Waits for a promise while a scheduler releases the calls it makes. */
@@ -68,12 +70,19 @@ const nothing = (effect: string): StepOutcome => ({
   reports: [],
   concurrent: false,
   violations: [],
+  idle: true,
 });
 
 const sequential = (
   effect: string,
   reports: readonly RunReport[],
-): StepOutcome => ({ effect, reports, concurrent: false, violations: [] });
+): StepOutcome => ({
+  effect,
+  reports,
+  concurrent: false,
+  violations: [],
+  idle: false,
+});
 
 const pickFrom = <T>(items: readonly T[], pick: number): T | undefined =>
   items.length === 0 ? undefined : items[pick % items.length];
@@ -225,7 +234,7 @@ export class Simulation {
       (i) => i.state === 'in-service',
     );
     const chosen = pickFrom(inService, pick);
-    if (!chosen) return done('no instance in service');
+    if (!chosen) return skip('no instance in service');
 
     scaling.terminate(chosen.instanceId);
     this.queue(region);
@@ -242,7 +251,7 @@ export class Simulation {
 
   private kill(region: string, pick: number): Promise<StepOutcome> {
     const chosen = pickFrom(instancesIn(this.cluster, region), pick);
-    if (!chosen) return done('no instance');
+    if (!chosen) return skip('no instance');
 
     this.cluster.region(region).autoScaling.setState(chosen.instanceId, 'gone');
 
@@ -273,7 +282,7 @@ export class Simulation {
 
   private lose(region: string, pick: number): Promise<StepOutcome> {
     const event = removeAt(this.pending.get(region) ?? [], pick);
-    if (!event) return done('no event waits');
+    if (!event) return skip('no event waits');
 
     this.awaitingRetry.delete(event.action.token);
     this.cluster.region(region).lifecycle.expire(event.action.token);
@@ -308,6 +317,7 @@ export class Simulation {
       reports,
       concurrent: true,
       violations: [],
+      idle: reports.length === 0,
     };
   }
 
@@ -394,12 +404,12 @@ export class Simulation {
     kind: OperatorRule,
   ): Promise<StepOutcome> {
     const rule = this.operatorRule(region, kind);
-    if (!rule) return done('no member to copy a rule of');
+    if (!rule) return skip('no member to copy a rule of');
     const target = targetOf(this.cluster, region);
     const rules = rulesIn(this.cluster, region);
     const family = rule.cidr?.includes(':') ? 'ipv6' : 'ipv4';
     if (familyCount(rules, family) >= this.config.quota.rulesPerGroup) {
-      return done('the group is full: EC2 refuses the operator too');
+      return skip('the group is full: EC2 refuses the operator too');
     }
 
     const firewall = this.cluster.region(region).firewall;
@@ -468,7 +478,7 @@ export class Simulation {
   private operatorRemove(region: string, pick: number): Promise<StepOutcome> {
     const own = this.operatorRules.get(region) ?? new Map();
     const id = pickFrom([...own.keys()].sort(), pick);
-    if (!id) return done('the operator has no rule here');
+    if (!id) return skip('the operator has no rule here');
 
     this.cluster
       .region(region)
@@ -483,7 +493,7 @@ export class Simulation {
       (i) => i.addressPending,
     );
     const chosen = pickFrom(waiting, pick);
-    if (!chosen) return done('no instance waits for its address');
+    if (!chosen) return skip('no instance waits for its address');
 
     this.cluster.region(region).autoScaling.assignAddresses(chosen.instanceId);
 
@@ -517,6 +527,9 @@ export class Simulation {
 }
 
 const done = (effect: string): Promise<StepOutcome> =>
+  Promise.resolve(sequential(effect, []));
+
+const skip = (effect: string): Promise<StepOutcome> =>
   Promise.resolve(nothing(effect));
 
 const addOnce = (
