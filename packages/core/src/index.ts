@@ -121,6 +121,7 @@ export {
   trueUp,
   type LifecycleEventInput,
   type LifecycleOptions,
+  type RemoteOptions,
   type LifecyclePlace,
 } from './usecases/flows.js';
 export {

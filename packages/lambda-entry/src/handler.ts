@@ -13,13 +13,19 @@ import {
   type LifecycleSignal,
   type Problem,
   type RegionContext,
+  type RemoteOptions,
   type RegionPorts,
   type RunReport,
   type SgsyncError,
 } from '@sgsync/core';
 import type { Result } from 'neverthrow';
 import { match } from 'ts-pattern';
-import { lifecycleBudget, systemTimer, type Timer } from './deadline.js';
+import {
+  COMPLETION_RESERVE_MS,
+  lifecycleBudget,
+  systemTimer,
+  type Timer,
+} from './deadline.js';
 import { inputInvalid, parseInvocation, type Invocation } from './events.js';
 import {
   LOG_FIELDS as F,
@@ -298,11 +304,35 @@ const dispatch = (
         remainingMs: context.getRemainingTimeInMillis(),
       }),
     )
-    .with({ kind: 'scheduled-true-up' }, () => trueUp(ctx))
-    .with({ kind: 'manual-true-up' }, () => trueUp(ctx))
-    .with({ kind: 'remote-change' }, (i) => handleRemoteChange(ctx, i.notice))
+    .with({ kind: 'scheduled-true-up' }, { kind: 'manual-true-up' }, () =>
+      withinRemaining(invoke.timer, context, (options) => trueUp(ctx, options)),
+    )
+    .with({ kind: 'remote-change' }, (i) =>
+      withinRemaining(invoke.timer, context, (options) =>
+        handleRemoteChange(ctx, i.notice, options),
+      ),
+    )
     .with({ kind: 'plan' }, () => planOnly(ctx))
     .exhaustive();
+
+/**
+ * Runs a true-up or a notice with other regions waited on only until one
+ * reserve before the function's time runs out, so that a hanging region
+ * cannot make the invocation time out before it reports.
+ */
+const withinRemaining = async (
+  timer: Timer,
+  context: InvocationContext,
+  run: (options: RemoteOptions) => Promise<RunReport>,
+): Promise<RunReport> => {
+  const remaining = context.getRemainingTimeInMillis();
+  const remote = timer.after(Math.max(0, remaining - COMPLETION_RESERVE_MS));
+  try {
+    return await run({ remoteDeadline: remote.promise });
+  } finally {
+    remote.cancel();
+  }
+};
 
 /**
  * Runs a lifecycle action within its budget. The remote steps stop being

@@ -199,6 +199,29 @@ describe('the handler on in-memory ports', () => {
     ]);
   });
 
+  it('ends a true-up before the time runs out while the other region hangs', async () => {
+    // arrange
+    const { cluster, deps } = world();
+    cluster.region(USE1).autoScaling.attach('db-use1');
+    cluster.faults.delay(1, { region: EUW1 });
+    const short = { getRemainingTimeInMillis: () => 10_000 };
+
+    // act
+    const result = await settle(
+      createHandler(deps)(scheduledEvent(USE1), short),
+      10_000 - 3_000,
+    );
+
+    // assert
+    expect(cidrsOf(cluster, USE1, SG_USE1)).toEqual(publicCidrs(cluster));
+    expect(result.status === 'partial' && result.failures).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ step: 'pull', region: EUW1 }),
+        expect.objectContaining({ step: 'replicate', region: EUW1 }),
+      ]),
+    );
+  });
+
   it('completes directly when the local steps themselves hang', async () => {
     const { cluster, deps } = world();
     cluster.faults.delay(1, { region: USE1, service: 'firewall' });

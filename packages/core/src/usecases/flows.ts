@@ -10,7 +10,13 @@ import {
 } from './context.js';
 import { observeAndRecord, type CommandsOf } from './record.js';
 import { reconcileLocalTargets } from './reconcile.js';
-import { pullFromRemotes, pushToRemotes } from './replicate.js';
+import {
+  beforeDeadline,
+  isLate,
+  pullFromRemotes,
+  pushTo,
+  type Deadline,
+} from './replicate.js';
 import {
   newReport,
   type ReportDraft,
@@ -29,8 +35,8 @@ export interface LifecycleEventInput {
   readonly destination?: LifecyclePlace;
 }
 
-/** How a lifecycle run may be bounded by its caller. */
-export interface LifecycleOptions {
+/** How a run's remote steps may be bounded by its caller. */
+export interface RemoteOptions {
   /**
    * Settles when the remote steps (copies to other regions' stores and
    * notices) must stop being waited on, so that the action is completed
@@ -39,6 +45,9 @@ export interface LifecycleOptions {
    */
   readonly remoteDeadline?: Promise<unknown>;
 }
+
+/** How a lifecycle run may be bounded by its caller. */
+export type LifecycleOptions = RemoteOptions;
 
 /**
  * Handles a lifecycle action: observe the groups, record what changed,
@@ -72,7 +81,9 @@ export const handleLifecycleEvent = async (
 
   const recorded = await record(ctx, report, lifecycleCommands(ctx, input));
   await reconcile(ctx, report);
-  if (recorded > 0) await spreadWithin(ctx, report, options.remoteDeadline);
+  if (recorded > 0) {
+    await spread(ctx, report, { deadline: options.remoteDeadline });
+  }
 
   const completed = await ctx.ports.lifecycle.complete(input.action);
   completed.match(
@@ -87,23 +98,26 @@ export const handleLifecycleEvent = async (
 };
 
 /**
- * A true-up: observe the groups and record only the differences, repair
- * replication both ways, reconcile the local targets, and notify the
- * other regions when anything changed.
+ * A true-up: observe the groups and record only the differences, pull
+ * what the other regions' stores hold that the local one lacks, reconcile
+ * the local targets, then copy the local stream to every region that
+ * lacks part of it and notify each region that has news. With
+ * `options.remoteDeadline`, other regions are waited on only until it
+ * settles.
  */
-export const trueUp = async (ctx: RegionContext): Promise<RunReport> => {
+export const trueUp = async (
+  ctx: RegionContext,
+  options: RemoteOptions = {},
+): Promise<RunReport> => {
   const report = newReport(ctx.ports.region);
   const now = ctx.ports.clock.now();
+  const deadline = options.remoteDeadline;
   const recorded = await record(ctx, report, (o) => [trueUpOf(o, now)]);
-  const pulled = await pullFromRemotes(ctx);
+  const pulled = await pullFromRemotes(ctx, undefined, deadline);
+  report.replicated.push(...pulled.copied);
   report.failures.push(...pulled.failures);
   await reconcile(ctx, report);
-
-  const pushed = await pushToRemotes(ctx);
-  report.replicated.push(...pushed.copied, ...pulled.copied);
-  report.failures.push(...pushed.failures);
-  const copied = pushed.copied.some((c) => c.copied > 0);
-  if (recorded > 0 || copied) await notifyAll(ctx, report);
+  await spread(ctx, report, { deadline, onlyNews: recorded === 0 });
 
   return report;
 };
@@ -116,9 +130,14 @@ export const trueUp = async (ctx: RegionContext): Promise<RunReport> => {
 export const handleRemoteChange = async (
   ctx: RegionContext,
   notice: ChangeNotice,
+  options: RemoteOptions = {},
 ): Promise<RunReport> => {
   const report = newReport(ctx.ports.region);
-  const pulled = await pullFromRemotes(ctx, [notice.fromRegion]);
+  const pulled = await pullFromRemotes(
+    ctx,
+    [notice.fromRegion],
+    options.remoteDeadline,
+  );
   report.replicated.push(...pulled.copied);
   report.failures.push(...pulled.failures);
   await reconcile(ctx, report);
@@ -203,81 +222,74 @@ const reconcile = async (
   report.failures.push(...results.failures);
 };
 
+/** How the local change is spread to the other regions. */
+interface SpreadOptions {
+  readonly deadline: Deadline;
+  /** Notify only the regions that were missing events. */
+  readonly onlyNews?: boolean;
+}
+
+/**
+ * Copies the local stream to every other region and notifies it, each
+ * region on its own, so that a slow region never delays the others.
+ */
 const spread = async (
   ctx: RegionContext,
   report: ReportDraft,
+  options: SpreadOptions,
 ): Promise<void> => {
-  const pushed = await pushToRemotes(ctx);
-  report.replicated.push(...pushed.copied);
-  report.failures.push(...pushed.failures);
-  await notifyAll(ctx, report);
-};
-
-/**
- * Spreads the change, waiting no longer than the deadline. The steps
- * write to their own draft; at the deadline its contents so far are
- * kept and every region that has not answered both steps is reported.
- */
-const spreadWithin = async (
-  ctx: RegionContext,
-  report: ReportDraft,
-  deadline: Promise<unknown> | undefined,
-): Promise<void> => {
-  if (deadline === undefined) return spread(ctx, report);
-
-  const draft = newReport(ctx.ports.region);
-  const inTime = await Promise.race([
-    spread(ctx, draft).then(() => true),
-    deadline.then(() => false),
-  ]);
-  report.replicated.push(...draft.replicated);
-  report.notified.push(...draft.notified);
-  report.failures.push(...draft.failures);
-  if (!inTime) report.failures.push(...unanswered(ctx, draft));
-};
-
-const unanswered = (ctx: RegionContext, draft: ReportDraft): StepFailure[] =>
-  remoteRegions(ctx)
-    .map((r) => r.name)
-    .filter((region) => !draft.notified.includes(region))
-    .filter((region) => !draft.failures.some((f) => f.region === region))
-    .map((region) => ({
-      step: draft.replicated.some((r) => r.region === region)
-        ? 'notify'
-        : 'replicate',
-      region,
-      error: {
-        kind: 'Unreachable',
-        message: `${region} did not answer before the deadline`,
-        region,
-        service: 'remote-steps',
-      },
-    }));
-
-const notifyAll = async (
-  ctx: RegionContext,
-  report: ReportDraft,
-): Promise<void> => {
-  const version = await localVersion(ctx);
-  const notice: ChangeNotice = {
-    cluster: ctx.config.cluster,
-    fromRegion: ctx.ports.region,
-    stream: localStream(ctx),
-    version,
-    sentAt: ctx.ports.clock.now(),
-  };
+  const notice = await noticeOf(ctx);
   const regions = remoteRegions(ctx).map((r) => r.name);
-  const results = await Promise.all(
-    regions.map((region) => ctx.ports.notifier.notify(region, notice)),
+  const drafts = await Promise.all(
+    regions.map((region) => spreadTo(ctx, region, notice, options)),
   );
-  results.forEach((result, i) => {
-    const region = regions[i] ?? '?';
-    result.match(
-      () => report.notified.push(region),
-      (error) => report.failures.push(failureOf(ctx, 'notify', error, region)),
-    );
-  });
+  for (const draft of drafts) {
+    report.replicated.push(...draft.replicated);
+    report.notified.push(...draft.notified);
+    report.failures.push(...draft.failures);
+  }
 };
+
+const spreadTo = async (
+  ctx: RegionContext,
+  region: string,
+  notice: ChangeNotice,
+  options: SpreadOptions,
+): Promise<ReportDraft> => {
+  const draft = newReport(ctx.ports.region);
+  const pushed = await beforeDeadline(
+    pushTo(ctx, region),
+    region,
+    options.deadline,
+  );
+  pushed.match(
+    (copied) => draft.replicated.push(copied),
+    (error) => draft.failures.push(failureOf(ctx, 'replicate', error, region)),
+  );
+  if (pushed.isErr() && isLate(pushed.error)) return draft;
+  const news = pushed.isErr() || pushed.value.copied > 0;
+  if (options.onlyNews && !news) return draft;
+
+  const notified = await beforeDeadline(
+    ctx.ports.notifier.notify(region, notice),
+    region,
+    options.deadline,
+  );
+  notified.match(
+    () => draft.notified.push(region),
+    (error) => draft.failures.push(failureOf(ctx, 'notify', error, region)),
+  );
+
+  return draft;
+};
+
+const noticeOf = async (ctx: RegionContext): Promise<ChangeNotice> => ({
+  cluster: ctx.config.cluster,
+  fromRegion: ctx.ports.region,
+  stream: localStream(ctx),
+  version: await localVersion(ctx),
+  sentAt: ctx.ports.clock.now(),
+});
 
 const localVersion = async (ctx: RegionContext): Promise<number> => {
   const store = ctx.ports.stores.get(ctx.ports.region);

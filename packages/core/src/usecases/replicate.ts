@@ -1,4 +1,4 @@
-import { okAsync, type ResultAsync } from 'neverthrow';
+import { err, okAsync, type Result, type ResultAsync } from 'neverthrow';
 import type { SgsyncError } from '../errors.js';
 import { streamName, type StreamName } from '../events.js';
 import type { EventStore } from '../ports.js';
@@ -17,55 +17,66 @@ export interface ReplicationResults {
 }
 
 /**
- * Pushes the local stream into every other region's store: each remote
- * store is asked which version it holds, and gets the events after it.
- * Regions are handled at once; a failing region never stops the others.
+ * A promise that settles when remote regions must stop being waited on.
+ * A region that has not answered by then is reported `Unreachable`; what
+ * it was doing goes on unobserved, and the next true-up repairs it.
  */
-export const pushToRemotes = (
+export type Deadline = Promise<unknown> | undefined;
+
+/**
+ * Copies the local stream into one other region's store: that store is
+ * asked which version it holds, and gets the events after it.
+ */
+export const pushTo = (
   ctx: RegionContext,
-): Promise<ReplicationResults> =>
-  settle(
-    remoteRegions(ctx).map((remote) =>
-      storeOf(ctx, ctx.ports.region).andThen((local) =>
-        storeOf(ctx, remote.name).andThen((target) =>
-          copyMissing(local, target, localStream(ctx)).map((copied) => ({
-            region: remote.name,
-            stream: localStream(ctx),
-            copied,
-          })),
-        ),
-      ),
+  region: string,
+): ResultAsync<ReplicationReport, SgsyncError> =>
+  storeOf(ctx, ctx.ports.region).andThen((local) =>
+    storeOf(ctx, region).andThen((target) =>
+      copyMissing(local, target, localStream(ctx)).map((copied) => ({
+        region,
+        stream: localStream(ctx),
+        copied,
+      })),
     ),
-    remoteRegions(ctx).map((r) => r.name),
-    'replicate',
   );
 
 /**
- * Pulls every other region's stream from that region's store into the
- * local store: what a remote region could not push while this one was
- * unreachable.
+ * Pulls other regions' streams from their own stores into the local
+ * store: what a remote region could not push while this one was
+ * unreachable. Regions are asked at once; a failing or late region never
+ * stops the others.
  */
-export const pullFromRemotes = (
+export const pullFromRemotes = async (
   ctx: RegionContext,
   regions = remoteRegions(ctx).map((r) => r.name),
-): Promise<ReplicationResults> =>
-  settle(
-    regions.map((region) => {
-      const stream = streamName(ctx.config.cluster, region);
-
-      return storeOf(ctx, region).andThen((source) =>
-        storeOf(ctx, ctx.ports.region).andThen((local) =>
-          copyMissing(source, local, stream).map((copied) => ({
-            region,
-            stream,
-            copied,
-          })),
-        ),
-      );
-    }),
-    regions,
-    'pull',
+  deadline?: Deadline,
+): Promise<ReplicationResults> => {
+  const results = await Promise.all(
+    regions.map((region) =>
+      beforeDeadline(pullFrom(ctx, region), region, deadline),
+    ),
   );
+
+  return collect(results, regions, 'pull');
+};
+
+const pullFrom = (
+  ctx: RegionContext,
+  region: string,
+): ResultAsync<ReplicationReport, SgsyncError> => {
+  const stream = streamName(ctx.config.cluster, region);
+
+  return storeOf(ctx, region).andThen((source) =>
+    storeOf(ctx, ctx.ports.region).andThen((local) =>
+      copyMissing(source, local, stream).map((copied) => ({
+        region,
+        stream,
+        copied,
+      })),
+    ),
+  );
+};
 
 /**
  * Copies the events of a stream that `target` lacks from `source`. Two
@@ -88,12 +99,39 @@ export const copyMissing = (
         ),
     );
 
-const settle = async (
-  runs: readonly ResultAsync<ReplicationReport, SgsyncError>[],
+/**
+ * Waits for a remote call no longer than the deadline; past it, the call
+ * counts as `Unreachable` for that region.
+ */
+export const beforeDeadline = <T>(
+  run: PromiseLike<Result<T, SgsyncError>>,
+  region: string,
+  deadline: Deadline,
+): Promise<Result<T, SgsyncError>> => {
+  if (deadline === undefined) return Promise.resolve(run);
+
+  const late = (): Result<T, SgsyncError> =>
+    err({
+      kind: 'Unreachable',
+      message: `${region} did not answer before the deadline`,
+      region,
+      service: LATE,
+    });
+
+  return Promise.race([Promise.resolve(run), deadline.then(late, late)]);
+};
+
+const LATE = 'remote-steps';
+
+/** True for the error of a call that the deadline cut short. */
+export const isLate = (error: SgsyncError): boolean =>
+  error.kind === 'Unreachable' && error.service === LATE;
+
+const collect = (
+  results: readonly Result<ReplicationReport, SgsyncError>[],
   regions: readonly string[],
   step: 'replicate' | 'pull',
-): Promise<ReplicationResults> => {
-  const results = await Promise.all(runs);
+): ReplicationResults => {
   const copied: ReplicationReport[] = [];
   const failures: StepFailure[] = [];
   results.forEach((result, i) =>
