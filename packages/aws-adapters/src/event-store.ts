@@ -80,10 +80,29 @@ export class DynamoDbEventStore implements EventStore {
     this.#options = options;
   }
 
-  /** The events after `fromVersion`, and the stream's last version. */
+  /**
+   * The events after `fromVersion`, and the stream's last version. From
+   * version 0 it is one paginated Query (an empty answer means an empty
+   * stream). From a later version it first asks for the last version, and
+   * reads the events after `fromVersion` only if there are any, so that
+   * asking where a stream is costs one call.
+   */
   readStream(
     stream: StreamName,
     fromVersion = 0,
+  ): ResultAsync<StreamSlice, SgsyncError> {
+    if (fromVersion <= 0) return this.#readFrom(stream, 0);
+
+    return this.lastVersion(stream).andThen((last) =>
+      last <= fromVersion
+        ? okAsync({ version: last, events: [] })
+        : this.#readFrom(stream, fromVersion),
+    );
+  }
+
+  #readFrom(
+    stream: StreamName,
+    fromVersion: number,
   ): ResultAsync<StreamSlice, SgsyncError> {
     const site = this.#site(stream, 'Query');
 
@@ -95,9 +114,10 @@ export class DynamoDbEventStore implements EventStore {
 
       const last = events.value.at(-1);
 
-      return last
-        ? okAsync({ version: last.version, events: events.value })
-        : this.lastVersion(stream).map((version) => ({ version, events: [] }));
+      return okAsync({
+        version: last?.version ?? fromVersion,
+        events: events.value,
+      });
     });
   }
 

@@ -1,10 +1,15 @@
 import type { Clock, ClusterConfig, RegionPorts } from '@sgsync/core';
-import { createAwsClients, type AwsClientOptions } from './clients.js';
+import {
+  createAwsClients,
+  type AwsClientOptions,
+  type AwsClients,
+} from './clients.js';
 import { DynamoDbEventStore } from './event-store.js';
 import { Ec2SecurityGroupFirewall } from './firewall.js';
 import { AutoScalingLifecycleSignal } from './lifecycle.js';
 import { AutoScalingMembershipSource, type Sleep } from './membership.js';
 import { EventBridgeNotifier, type NoticeDestination } from './notifier.js';
+import { DynamoDbSnapshotStore } from './snapshotStore.js';
 
 /** The clock of the machine, as ISO 8601 text. */
 export const SystemClock: Clock = {
@@ -21,6 +26,12 @@ export interface AwsRegionPortsOptions extends AwsClientOptions {
   readonly sleep?: Sleep;
   /** The clock (default {@link SystemClock}). */
   readonly clock?: Clock;
+  /**
+   * When set, streams are read from snapshots kept in the local event
+   * table, and a new one is written when more than this many events
+   * followed the last (see {@link DynamoDbSnapshotStore}). Off by default.
+   */
+  readonly snapshotEvery?: number;
 }
 
 /**
@@ -84,6 +95,7 @@ export const createAwsRegionPorts = (
       ),
     ),
     clock: options.clock ?? SystemClock,
+    ...snapshotPorts(config, region, local, options),
     stores: new Map(
       config.regions.map((r) => [
         r.name,
@@ -106,3 +118,22 @@ const membershipOptions = (options: AwsRegionPortsOptions) => ({
     : { addressBackoffMs: options.addressBackoffMs }),
   ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
 });
+
+const snapshotPorts = (
+  config: ClusterConfig,
+  region: string,
+  local: AwsClients,
+  options: AwsRegionPortsOptions,
+): Pick<RegionPorts, 'snapshots' | 'snapshotEvery'> => {
+  const table = config.regions.find((r) => r.name === region)?.eventTable;
+  if (options.snapshotEvery === undefined || table === undefined) return {};
+
+  return {
+    snapshots: new DynamoDbSnapshotStore({
+      client: local.dynamoDb,
+      region,
+      tableName: table,
+    }),
+    snapshotEvery: options.snapshotEvery,
+  };
+};

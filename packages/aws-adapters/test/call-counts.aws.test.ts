@@ -1,5 +1,11 @@
 import { AwsCallCounter } from '@sgsync/aws-adapters';
-import { handleLifecycleEvent, trueUp, type RunReport } from '@sgsync/core';
+import {
+  handleLifecycleEvent,
+  handleRemoteChange,
+  streamName,
+  trueUp,
+  type RunReport,
+} from '@sgsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextOf, createCluster } from './support/cluster.js';
 import { FaultProxy } from './support/fault-proxy.js';
@@ -9,10 +15,16 @@ import { motoEndpoint, motoOptions, resetMoto } from './support/moto.js';
 const EU = 'eu-west-1';
 const US = 'us-east-1';
 
-/** The calls of one lifecycle launch and one termination, by operation. */
+type Counts = Readonly<Record<string, number>>;
+
+/** The calls of each flow, by operation. */
 interface FlowCounts {
-  readonly launch: Readonly<Record<string, number>>;
-  readonly terminate: Readonly<Record<string, number>>;
+  readonly launch: Counts;
+  readonly terminate: Counts;
+  /** A true-up that finds nothing to change. */
+  readonly quietTrueUp: Counts;
+  /** A change notice handled in the other region. */
+  readonly remoteChange: Counts;
 }
 
 const expectClean = (report: RunReport): void => {
@@ -71,7 +83,29 @@ const countFlows = async (
   const left = grown.find((id) => !shrunk.includes(id)) ?? '';
   const terminateCounts = await launch('terminating', left);
 
-  return { launch: launchCounts, terminate: terminateCounts };
+  counter.reset();
+  const quiet = await trueUp(eu);
+  const quietTrueUp = counter.byOperation();
+  expect(quiet.failures).toStrictEqual([]);
+  expect(quiet.recorded).toStrictEqual([]);
+
+  counter.reset();
+  const remote = await handleRemoteChange(contextOf(cluster, US, options), {
+    cluster: cluster.config.cluster,
+    fromRegion: EU,
+    stream: streamName(cluster.config.cluster, EU),
+    version: 0,
+    sentAt: '2026-01-01T00:00:00.000Z',
+  });
+  const remoteChange = counter.byOperation();
+  expect(remote.failures).toStrictEqual([]);
+
+  return {
+    launch: launchCounts,
+    terminate: terminateCounts,
+    quietTrueUp,
+    remoteChange,
+  };
 };
 
 const total = (counts: Readonly<Record<string, number>>): number =>
@@ -111,6 +145,17 @@ describe('AWS calls per flow, counted by the client middleware on moto', () => {
     expect(ten).toStrictEqual(one);
     expect(fifty).toStrictEqual(one);
   });
+
+  it.each(['quietTrueUp', 'remoteChange'] as const)(
+    'costs a %s the same calls with 1, 10 and 50 instances',
+    (flow) => {
+      const [one, ten, fifty] = [1, 10, 50].map((n) => counts.get(n)?.[flow]);
+
+      expect(total(one ?? {})).toBeGreaterThan(0);
+      expect(ten).toStrictEqual(one);
+      expect(fifty).toStrictEqual(one);
+    },
+  );
 
   it('observes a group of 50 with one DescribeInstances call', () => {
     const fifty = counts.get(50)?.launch ?? {};

@@ -14,6 +14,7 @@ import type {
   MembershipHarness,
   NotifierHarness,
 } from '@sgsync/core/testing';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { FaultProxy } from './fault-proxy.js';
 import {
@@ -33,10 +34,36 @@ import { closedPort, motoEndpoint, motoOptions, uniqueName } from './moto.js';
 /** The region the single-region harnesses use. */
 export const HARNESS_REGION = 'eu-west-1';
 
+/**
+ * Makes a client send its TransactWriteItems calls one at a time. moto
+ * backs a transaction up by copying the whole table and, when the
+ * transaction fails, puts that copy back, erasing what a concurrent
+ * transaction wrote in between (DynamoDB isolates transactions). Sent one
+ * after the other, two concurrent appends still meet the conditions that
+ * make exactly one of them win.
+ */
+const serialiseTransactions = (client: DynamoDBClient): void => {
+  let queue: Promise<unknown> = Promise.resolve();
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName !== 'TransactWriteItemsCommand') {
+        return next(args);
+      }
+
+      const turn = queue.then(() => next(args));
+      queue = turn.catch(() => undefined);
+
+      return turn;
+    },
+    { step: 'initialize', name: 'serialiseTransactionsForMoto' },
+  );
+};
+
 /** A DynamoDbEventStore on a new moto table. */
 export const dynamoDbEventStoreHarness =
   async (): Promise<EventStoreHarness> => {
     const clients = fixtureClients(HARNESS_REGION);
+    serialiseTransactions(clients.dynamoDb);
     const tableName = await createEventTable(clients.dynamoDb);
     let n = 0;
 
