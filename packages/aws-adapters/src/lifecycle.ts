@@ -67,7 +67,7 @@ export class AutoScalingLifecycleSignal implements LifecycleSignal {
       .orElse((error) =>
         isNoActiveAction(error)
           ? okAsync('already-done' as const)
-          : errAsync(translateLifecycleError(error, site)),
+          : errAsync(translateCommonError(error, site)),
       );
   }
 
@@ -86,7 +86,7 @@ export class AutoScalingLifecycleSignal implements LifecycleSignal {
       .orElse((error) =>
         isNoActiveAction(error)
           ? okAsync(undefined)
-          : errAsync(translateLifecycleError(error, site)),
+          : errAsync(translateCommonError(error, site)),
       );
   }
 
@@ -105,6 +105,3 @@ export class AutoScalingLifecycleSignal implements LifecycleSignal {
 export const isNoActiveAction = (error: unknown): boolean =>
   errorCode(error) === 'ValidationError' &&
   errorMessage(error).startsWith(NO_ACTIVE_ACTION);
-
-const translateLifecycleError = (error: unknown, site: CallSite): SgsyncError =>
-  translateCommonError(error, site);

@@ -1,4 +1,9 @@
-import type { Clock, ClusterConfig, RegionPorts } from '@sgsync/core';
+import type {
+  Clock,
+  ClusterConfig,
+  EventStore,
+  RegionPorts,
+} from '@sgsync/core';
 import {
   createAwsClients,
   type AwsClientOptions,
@@ -9,7 +14,6 @@ import { Ec2SecurityGroupFirewall } from './firewall.js';
 import { AutoScalingLifecycleSignal } from './lifecycle.js';
 import { AutoScalingMembershipSource, type Sleep } from './membership.js';
 import { EventBridgeNotifier, type NoticeDestination } from './notifier.js';
-import { DynamoDbSnapshotStore } from './snapshotStore.js';
 
 /** The clock of the machine, as ISO 8601 text. */
 export const SystemClock: Clock = {
@@ -26,12 +30,6 @@ export interface AwsRegionPortsOptions extends AwsClientOptions {
   readonly sleep?: Sleep;
   /** The clock (default {@link SystemClock}). */
   readonly clock?: Clock;
-  /**
-   * When set, streams are read from snapshots kept in the local event
-   * table, and a new one is written when more than this many events
-   * followed the last (see {@link DynamoDbSnapshotStore}). Off by default.
-   */
-  readonly snapshotEvery?: number;
 }
 
 /**
@@ -56,13 +54,8 @@ export const createAwsRegionPorts = (
   region: string,
   options: AwsRegionPortsOptions = {},
 ): RegionPorts => {
-  const local = createAwsClients(region, options);
-  const others = config.regions.filter((r) => r.name !== region);
-  const remote = new Map(
-    others.map((r) => [r.name, createAwsClients(r.name, options)] as const),
-  );
-  const clientsOf = (name: string) =>
-    name === region ? local : remote.get(name);
+  const clients = regionClients(config, region, options);
+  const local = clients.get(region) ?? createAwsClients(region, options);
 
   return {
     region,
@@ -83,30 +76,63 @@ export const createAwsRegionPorts = (
       client: local.autoScaling,
       region,
     }),
-    notifier: new EventBridgeNotifier(
-      new Map(
-        others.map((r): [string, NoticeDestination] => [
-          r.name,
-          {
-            client: (remote.get(r.name) ?? local).eventBridge,
-            eventBus: r.eventBus,
-          },
-        ]),
-      ),
-    ),
+    notifier: notifierOf(config, region, clients),
     clock: options.clock ?? SystemClock,
-    ...snapshotPorts(config, region, local, options),
-    stores: new Map(
-      config.regions.map((r) => [
+    stores: storesOf(config, clients),
+  };
+};
+
+/** The clients of the local region and of every region of the cluster. */
+const regionClients = (
+  config: ClusterConfig,
+  region: string,
+  options: AwsClientOptions,
+): Map<string, AwsClients> => {
+  const names = new Set([region, ...config.regions.map((r) => r.name)]);
+
+  return new Map(
+    [...names].map((name) => [name, createAwsClients(name, options)]),
+  );
+};
+
+/** A notifier with the bus and client of every other region. */
+const notifierOf = (
+  config: ClusterConfig,
+  region: string,
+  clients: ReadonlyMap<string, AwsClients>,
+): EventBridgeNotifier => {
+  const destinations = new Map<string, NoticeDestination>();
+  for (const other of config.regions.filter((r) => r.name !== region)) {
+    const client = clients.get(other.name)?.eventBridge;
+    if (client) {
+      destinations.set(other.name, { client, eventBus: other.eventBus });
+    }
+  }
+
+  return new EventBridgeNotifier(destinations);
+};
+
+/** A DynamoDB event store for every region, with that region's client. */
+const storesOf = (
+  config: ClusterConfig,
+  clients: ReadonlyMap<string, AwsClients>,
+): Map<string, EventStore> => {
+  const stores = new Map<string, EventStore>();
+  for (const r of config.regions) {
+    const client = clients.get(r.name)?.dynamoDb;
+    if (client) {
+      stores.set(
         r.name,
         new DynamoDbEventStore({
-          client: (clientsOf(r.name) ?? local).dynamoDb,
+          client,
           region: r.name,
           tableName: r.eventTable,
         }),
-      ]),
-    ),
-  };
+      );
+    }
+  }
+
+  return stores;
 };
 
 const membershipOptions = (options: AwsRegionPortsOptions) => ({
@@ -118,22 +144,3 @@ const membershipOptions = (options: AwsRegionPortsOptions) => ({
     : { addressBackoffMs: options.addressBackoffMs }),
   ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
 });
-
-const snapshotPorts = (
-  config: ClusterConfig,
-  region: string,
-  local: AwsClients,
-  options: AwsRegionPortsOptions,
-): Pick<RegionPorts, 'snapshots' | 'snapshotEvery'> => {
-  const table = config.regions.find((r) => r.name === region)?.eventTable;
-  if (options.snapshotEvery === undefined || table === undefined) return {};
-
-  return {
-    snapshots: new DynamoDbSnapshotStore({
-      client: local.dynamoDb,
-      region,
-      tableName: table,
-    }),
-    snapshotEvery: options.snapshotEvery,
-  };
-};
