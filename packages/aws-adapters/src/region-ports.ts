@@ -14,6 +14,7 @@ import { Ec2SecurityGroupFirewall } from './firewall.js';
 import { AutoScalingLifecycleSignal } from './lifecycle.js';
 import { AutoScalingMembershipSource, type Sleep } from './membership.js';
 import { EventBridgeNotifier, type NoticeDestination } from './notifier.js';
+import { DynamoDbSnapshotStore } from './snapshotStore.js';
 
 /** The clock of the machine, as ISO 8601 text. */
 export const SystemClock: Clock = {
@@ -30,6 +31,12 @@ export interface AwsRegionPortsOptions extends AwsClientOptions {
   readonly sleep?: Sleep;
   /** The clock (default {@link SystemClock}). */
   readonly clock?: Clock;
+  /**
+   * When set, streams are read from snapshots kept in the local event
+   * table, and a new one is written when more than this many events
+   * followed the last (see {@link DynamoDbSnapshotStore}). Off by default.
+   */
+  readonly snapshotEvery?: number;
 }
 
 /**
@@ -78,6 +85,7 @@ export const createAwsRegionPorts = (
     }),
     notifier: notifierOf(config, region, clients),
     clock: options.clock ?? SystemClock,
+    ...snapshotPorts(config, region, local, options),
     stores: storesOf(config, clients),
   };
 };
@@ -144,3 +152,23 @@ const membershipOptions = (options: AwsRegionPortsOptions) => ({
     : { addressBackoffMs: options.addressBackoffMs }),
   ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
 });
+
+/** The local region's snapshot store, when the options ask for one. */
+const snapshotPorts = (
+  config: ClusterConfig,
+  region: string,
+  local: AwsClients,
+  options: AwsRegionPortsOptions,
+): Pick<RegionPorts, 'snapshots' | 'snapshotEvery'> => {
+  const table = config.regions.find((r) => r.name === region)?.eventTable;
+  if (options.snapshotEvery === undefined || table === undefined) return {};
+
+  return {
+    snapshots: new DynamoDbSnapshotStore({
+      client: local.dynamoDb,
+      region,
+      tableName: table,
+    }),
+    snapshotEvery: options.snapshotEvery,
+  };
+};
