@@ -7,7 +7,7 @@ import {
   DynamoDbEventStore,
   MAX_ITEMS_PER_TRANSACTION,
 } from '@sgsync/aws-adapters';
-import { errOf, joinedEvents } from '@sgsync/core/testing';
+import { errOf, joinedEvents, okOf } from '@sgsync/core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { networkError, serviceError } from './support/sdk-errors.js';
@@ -119,5 +119,30 @@ describe('DynamoDbEventStore with SDK stubs', () => {
     const error = await errOf(store().readStream(STREAM));
 
     expect(error).toMatchObject({ kind: 'StreamCorrupt', version: 2 });
+  });
+
+  it('follows LastEvaluatedKey across pages of a consistent read (SDK stub)', async () => {
+    const item = (version: number) => ({
+      stream: { S: STREAM },
+      version: { N: String(version) },
+      type: { S: 'MemberLeft' },
+      data: {
+        S: '{"cause":"true-up","instanceId":"i-1","observedAt":"t","reason":"parked"}',
+      },
+    });
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item(1)], LastEvaluatedKey: item(1) })
+      .resolvesOnce({ Items: [item(2)] });
+
+    const slice = await okOf(store().readStream(STREAM));
+
+    const inputs = dynamo
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input);
+    expect(slice.version).toBe(2);
+    expect(slice.events.map((e) => e.version)).toStrictEqual([1, 2]);
+    expect(inputs.map((i) => i.ConsistentRead)).toStrictEqual([true, true]);
+    expect(inputs[1]?.ExclusiveStartKey).toStrictEqual(item(1));
   });
 });

@@ -271,4 +271,59 @@ describe('Ec2SecurityGroupFirewall with SDK stubs', () => {
     ]);
     expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(0);
   });
+
+  it('follows NextToken across pages of rules (SDK stub)', async () => {
+    const rule = (id: string) => ({
+      SecurityGroupRuleId: id,
+      IsEgress: false,
+      IpProtocol: 'tcp',
+      FromPort: 7000,
+      ToPort: 7001,
+      CidrIpv4: '203.0.113.1/32',
+    });
+    ec2
+      .on(DescribeSecurityGroupRulesCommand)
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-1')], NextToken: 'p2' })
+      .resolvesOnce({ SecurityGroupRules: [rule('sgr-2')] });
+
+    const rules = await okOf(
+      firewall().readRules({
+        region: 'eu-west-1',
+        kind: 'security-group',
+        id: GROUP,
+      }),
+    );
+
+    const inputs = ec2
+      .commandCalls(DescribeSecurityGroupRulesCommand)
+      .map((c) => c.args[0].input);
+    expect(rules.map((r) => r.ruleId)).toStrictEqual(['sgr-1', 'sgr-2']);
+    // The paginator reuses one input object, so only the last token shows.
+    expect(inputs).toHaveLength(2);
+    expect(inputs[1]?.NextToken).toBe('p2');
+    expect(inputs[0]).toMatchObject({
+      Filters: [{ Name: 'group-id', Values: [GROUP] }],
+      MaxResults: 1000,
+    });
+  });
+
+  it('fails with NotFound when a group without rules is gone (SDK stub)', async () => {
+    ec2
+      .on(DescribeSecurityGroupRulesCommand)
+      .resolves({ SecurityGroupRules: [] });
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .rejects(serviceError('InvalidGroup.NotFound'));
+
+    const error = await errOf(
+      firewall().readRules({
+        region: 'eu-west-1',
+        kind: 'security-group',
+        id: GROUP,
+      }),
+    );
+
+    expect(error).toMatchObject({ kind: 'NotFound' });
+    expect(error.message).toContain(GROUP);
+  });
 });
