@@ -228,39 +228,42 @@ const permissionOf = (
   };
 };
 
-/** One rule as EC2 describes it, in the core's terms. */
-export const toActualRule = (rule: SecurityGroupRule): ActualRule => ({
-  ruleId: rule.SecurityGroupRuleId ?? '',
-  protocol: protocolOf(rule.IpProtocol),
-  fromPort: rule.FromPort ?? -1,
-  toPort: rule.ToPort ?? -1,
-  cidr: rule.CidrIpv4 ?? rule.CidrIpv6,
-  description: rule.Description || undefined,
-  tags: Object.fromEntries(
-    (rule.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']),
-  ),
-});
+/**
+ * One rule as EC2 describes it, in the core's terms. A rule of a protocol
+ * sgsync never creates (ICMPv6, ESP, ...) is reported with `cidr`
+ * undefined, like a rule whose source is a group: it counts against the
+ * quota and is never matched nor revoked.
+ */
+export const toActualRule = (rule: SecurityGroupRule): ActualRule => {
+  const protocol = protocolOf(rule.IpProtocol);
 
-const protocolOf = (ipProtocol: string | undefined): Protocol => {
-  switch (ipProtocol) {
-    case '-1':
-    case 'all':
-      return 'all';
-    case '6':
-    case 'tcp':
-      return 'tcp';
-    case '17':
-    case 'udp':
-      return 'udp';
-    case '1':
-    case 'icmp':
-      return 'icmp';
-    default:
-      // An IPv6 ICMP or other protocol rule sgsync never creates: reported
-      // as `all` so that it counts against the quota and is never matched.
-      return 'all';
-  }
+  return {
+    ruleId: rule.SecurityGroupRuleId ?? '',
+    protocol: protocol ?? 'all',
+    fromPort: rule.FromPort ?? -1,
+    toPort: rule.ToPort ?? -1,
+    cidr: protocol === undefined ? undefined : (rule.CidrIpv4 ?? rule.CidrIpv6),
+    description: rule.Description || undefined,
+    tags: Object.fromEntries(
+      (rule.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']),
+    ),
+  };
 };
+
+const PROTOCOLS: Readonly<Record<string, Protocol>> = {
+  '-1': 'all',
+  all: 'all',
+  '6': 'tcp',
+  tcp: 'tcp',
+  '17': 'udp',
+  udp: 'udp',
+  '1': 'icmp',
+  icmp: 'icmp',
+};
+
+/** The core's protocol, by EC2's name or number; undefined for others. */
+const protocolOf = (ipProtocol: string | undefined): Protocol | undefined =>
+  ipProtocol === undefined ? undefined : PROTOCOLS[ipProtocol.toLowerCase()];
 
 const STALE_CODES = new Set([
   'InvalidPermission.Duplicate',

@@ -231,6 +231,14 @@ describe('Ec2SecurityGroupFirewall with SDK stubs', () => {
           Tags: [{ Key: 'sgsync:cluster', Value: 'orders' }],
         },
         {
+          SecurityGroupRuleId: 'sgr-icmpv6',
+          IsEgress: false,
+          IpProtocol: '58',
+          FromPort: -1,
+          ToPort: -1,
+          CidrIpv6: '2001:db8::1/128',
+        },
+        {
           SecurityGroupRuleId: 'sgr-g',
           IsEgress: false,
           IpProtocol: 'tcp',
@@ -258,6 +266,15 @@ describe('Ec2SecurityGroupFirewall with SDK stubs', () => {
         cidr: '203.0.113.1/32',
         description: marker.description,
         tags: { 'sgsync:cluster': 'orders' },
+      },
+      {
+        ruleId: 'sgr-icmpv6',
+        protocol: 'all',
+        fromPort: -1,
+        toPort: -1,
+        cidr: undefined,
+        description: undefined,
+        tags: {},
       },
       {
         ruleId: 'sgr-g',
