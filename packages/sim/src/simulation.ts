@@ -321,7 +321,24 @@ export class Simulation {
     };
   }
 
-  private invoke(
+  /**
+   * Starts one run of a concurrent step; an invocation with nothing to
+   * work on (no event queued, no notice waiting) runs a true-up, so
+   * that two runs always go at once.
+   */
+  private async invoke(
+    region: string,
+    run: Invocation,
+    gate: Gate,
+  ): Promise<RunReport[]> {
+    const reports = await this.invokeOnce(region, run, gate);
+
+    return reports.length > 0
+      ? reports
+      : [await trueUp(this.contextOf(region, gate))];
+  }
+
+  private invokeOnce(
     region: string,
     run: Invocation,
     gate: Gate,

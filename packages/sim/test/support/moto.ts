@@ -22,6 +22,10 @@ export const firstEndpoint = (): string => {
   return endpoint;
 };
 
+// Checked on import, so that the file fails (rather than being reported
+// as skipped) when no moto server was given.
+firstEndpoint();
+
 const motoBinary = (): string => {
   const root =
     process.env['PYENV_ROOT'] ?? join(process.env['HOME'] ?? '', '.pyenv');
