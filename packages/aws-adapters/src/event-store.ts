@@ -74,6 +74,11 @@ type Item = Record<string, AttributeValue>;
  * ```
  */
 export class DynamoDbEventStore implements EventStore {
+  /**
+   * One transaction item is kept for the check of the expected version;
+   * the use cases split longer decisions into several appends.
+   */
+  readonly maxEventsPerAppend = MAX_ITEMS_PER_TRANSACTION - 1;
   readonly #options: DynamoDbEventStoreOptions;
 
   constructor(options: DynamoDbEventStoreOptions) {

@@ -39,6 +39,14 @@ export interface StreamSlice {
  * regions' streams, copied in by them.
  */
 export interface EventStore {
+  /**
+   * The most events one append takes, when the backend has a limit. The
+   * use cases split a longer decision into appends of at most this many,
+   * each at the version the previous one left: every event is a fact of
+   * its own, so a decision recorded in parts is still true.
+   */
+  readonly maxEventsPerAppend?: number;
+
   /** Reads the events of a stream after `fromVersion` (default 0). */
   readStream(
     stream: StreamName,

@@ -28,6 +28,8 @@ export interface InMemoryClusterOptions {
   readonly rulesPerGroup?: number;
   /** When false, groups have no lifecycle hooks (default true). */
   readonly hooks?: boolean;
+  /** The most events one append takes (default: no limit). */
+  readonly maxEventsPerAppend?: number;
 }
 
 /** One region of an in-memory cluster: its ports and their simulations. */
@@ -85,7 +87,13 @@ export const createInMemoryCluster = (
   const stores = new Map<RegionName, EventStore>(
     config.regions.map((r) => [
       r.name,
-      new InMemoryEventStore({ region: r.name, world }),
+      new InMemoryEventStore({
+        region: r.name,
+        world,
+        ...(options.maxEventsPerAppend === undefined
+          ? {}
+          : { maxEventsPerAppend: options.maxEventsPerAppend }),
+      }),
     ]),
   );
   const regions = new Map(

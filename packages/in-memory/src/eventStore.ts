@@ -15,6 +15,11 @@ export interface InMemoryEventStoreOptions {
   /** The region whose store this is; faults and counts use it. */
   readonly region: string;
   readonly world?: InMemoryWorld;
+  /**
+   * The most events one append takes, like a database's transaction
+   * limit; a longer append fails with `InputInvalid`. Default: no limit.
+   */
+  readonly maxEventsPerAppend?: number;
 }
 
 /**
@@ -31,12 +36,16 @@ export interface InMemoryEventStoreOptions {
  */
 export class InMemoryEventStore implements EventStore {
   readonly region: string;
+  readonly maxEventsPerAppend?: number;
   private readonly world: InMemoryWorld;
   private readonly streams = new Map<StreamName, string[]>();
 
   constructor(options: InMemoryEventStoreOptions) {
     this.region = options.region;
     this.world = options.world ?? new InMemoryWorld();
+    if (options.maxEventsPerAppend !== undefined) {
+      this.maxEventsPerAppend = options.maxEventsPerAppend;
+    }
   }
 
   /** Reads the events after `fromVersion` and the stream's last version. */
@@ -110,6 +119,10 @@ export class InMemoryEventStore implements EventStore {
     expectedVersion: number,
     events: readonly MembershipEvent[],
   ): Result<{ readonly version: number }, SgsyncError> {
+    const limit = this.maxEventsPerAppend ?? Number.POSITIVE_INFINITY;
+    if (events.length > limit)
+      return err(tooLong(stream, events.length, limit));
+
     const held = this.streams.get(stream) ?? [];
     if (held.length !== expectedVersion) {
       return err(conflict(stream, expectedVersion, held.length));
@@ -197,4 +210,14 @@ const corrupt = (
   message: `${stream} version ${version} ${what}`,
   stream,
   version,
+});
+
+const tooLong = (
+  stream: StreamName,
+  events: number,
+  limit: number,
+): SgsyncError => ({
+  kind: 'InputInvalid',
+  message: `an append of ${events} events to ${stream} is over the ${limit} one append takes`,
+  problems: [{ path: 'events', reason: `more than ${limit} events` }],
 });

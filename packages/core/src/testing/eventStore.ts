@@ -44,6 +44,7 @@ export const eventStoreContract = (
 
     readingAndAppending(h);
     conflicts(h);
+    limits(h);
     copying(h);
     roundTrips(h);
   });
@@ -64,6 +65,38 @@ const seeded = async (
   events: readonly MembershipEvent[],
 ): Promise<void> => {
   await okOf(store.appendToStream(stream, 0, events));
+};
+
+const limits = (h: Get): void => {
+  it('takes an append as long as its limit, and refuses a longer one', async () => {
+    // arrange: a limit, or a long append for a store without one
+    const { store } = h();
+    const stream = h().newStream();
+    const limit = store.maxEventsPerAppend ?? 250;
+    await seeded(store, stream, joinedEvents(1));
+
+    // act
+    const taken = await store.appendToStream(
+      stream,
+      1,
+      joinedEvents(limit + 1).slice(1),
+    );
+    const longer = await store.appendToStream(
+      stream,
+      limit + 1,
+      joinedEvents(limit + 2).slice(0, limit + 1),
+    );
+
+    // assert
+    expect(taken.isOk()).toBe(true);
+    const read = await okOf(store.readStream(stream));
+    if (store.maxEventsPerAppend === undefined) {
+      expect(longer.isOk()).toBe(true);
+      return;
+    }
+    expect(longer.isErr() && longer.error.kind).toBe('InputInvalid');
+    expect(read.version).toBe(limit + 1);
+  });
 };
 
 const readingAndAppending = (h: Get): void => {

@@ -1,9 +1,15 @@
 import { errAsync, okAsync, type ResultAsync } from 'neverthrow';
 import type { SgsyncError } from '../errors.js';
-import type { MembershipCommand, StoredEvent } from '../events.js';
+import type {
+  MembershipCommand,
+  MembershipEvent,
+  StoredEvent,
+  StreamName,
+} from '../events.js';
 import { decide, evolve, replay, type MembershipState } from '../membership.js';
 import type { Observation } from '../model.js';
-import type { StreamSlice } from '../ports.js';
+import { chunk } from '../plan.js';
+import type { EventStore, StreamSlice } from '../ports.js';
 import {
   localRegion,
   localStream,
@@ -54,7 +60,7 @@ const record = (
       const events = decideAll(commands, state);
       if (events.length === 0) return okAsync({ events: [], state });
 
-      return store.appendToStream(stream, state.version, events).map(() => ({
+      return appendInParts(store, stream, state.version, events).map(() => ({
         events: events.map((event, i) => ({
           stream,
           version: state.version + i + 1,
@@ -63,6 +69,28 @@ const record = (
         state: replay(events, state),
       }));
     }),
+  );
+};
+
+/**
+ * Appends events in parts of at most the store's limit, one after the
+ * other, each expecting the version the previous part left.
+ */
+const appendInParts = (
+  store: EventStore,
+  stream: StreamName,
+  version: number,
+  events: readonly MembershipEvent[],
+): ResultAsync<{ readonly version: number }, SgsyncError> => {
+  const size = store.maxEventsPerAppend ?? events.length;
+  const [first, ...rest] = chunk(events, Math.max(1, size));
+
+  return rest.reduce(
+    (previous, part) =>
+      previous.andThen((done) =>
+        store.appendToStream(stream, done.version, part),
+      ),
+    store.appendToStream(stream, version, first ?? []),
   );
 };
 

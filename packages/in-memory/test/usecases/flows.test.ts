@@ -200,6 +200,26 @@ describe('trueUp', () => {
     expect(cidrsOf(cluster, EAST, EAST_SG)).toHaveLength(1);
   });
 
+  it('records a decision longer than one append takes, in parts', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(config(1000), {
+      maxEventsPerAppend: 99,
+    });
+    for (let i = 0; i < 250; i += 1) {
+      cluster.region(EAST).autoScaling.attach('db-east');
+    }
+
+    // act
+    const report = await trueUp(cluster.context(EAST));
+
+    // assert
+    expect(report.failures).toEqual([]);
+    expect(report.recorded.map((e) => e.version)).toEqual(
+      Array.from({ length: 250 }, (_, i) => i + 1),
+    );
+    expect(cluster.calls.count({ operation: 'appendToStream' })).toBe(3);
+  });
+
   it('still revokes departed members when the adds are over quota', async () => {
     // arrange: one member, then it leaves and two others join
     const cluster = createInMemoryCluster(config(1));
