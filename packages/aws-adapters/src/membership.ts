@@ -18,7 +18,7 @@ import {
   type ObservedInstance,
   type SgsyncError,
 } from '@sgsync/core';
-import { okAsync, ResultAsync } from 'neverthrow';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 import { translateCommonError, type CallSite } from './sdk-errors.js';
 
 /** Waits the given milliseconds. Injected so that tests do not wait. */
@@ -108,7 +108,7 @@ export class AutoScalingMembershipSource implements MembershipSource {
 
     return ResultAsync.fromPromise(this.#describeGroups(names), (error) =>
       translateCommonError(error, site),
-    );
+    ).andThen((groups) => allFound(names, groups));
   }
 
   async #describeGroups(names: readonly string[]): Promise<AutoScalingGroup[]> {
@@ -311,3 +311,24 @@ const merge = (
 const itemsText = (items: readonly string[]): string =>
   items.slice(0, 5).join(', ') +
   (items.length > 5 ? `, and ${items.length - 5} more` : '');
+
+/**
+ * DescribeAutoScalingGroups answers an unknown name with nothing, not an
+ * error. A configured group that is missing (a typo, a deleted group) is
+ * reported, so that its members are never recorded as gone by mistake.
+ */
+const allFound = (
+  names: readonly string[],
+  groups: readonly AutoScalingGroup[],
+): ResultAsync<AutoScalingGroup[], SgsyncError> => {
+  const found = new Set(groups.map((g) => g.AutoScalingGroupName));
+  const missing = names.filter((name) => !found.has(name));
+
+  return missing.length === 0
+    ? okAsync([...groups])
+    : errAsync({
+        kind: 'NotFound',
+        message: `no Auto Scaling group named ${missing.join(', ')}`,
+        resource: missing.join(','),
+      });
+};

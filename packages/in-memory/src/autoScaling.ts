@@ -10,7 +10,7 @@ import {
   type ObservedInstance,
   type SgsyncError,
 } from '@sgsync/core';
-import { ok, type ResultAsync } from 'neverthrow';
+import { err, ok, type ResultAsync } from 'neverthrow';
 import {
   InMemoryLifecycleSignal,
   type LifecycleResult,
@@ -218,17 +218,19 @@ export class InMemoryAutoScaling implements MembershipSource {
     return events;
   }
 
-  /** Observes the named groups; unknown groups contribute nothing. */
+  /** Observes the named groups; a group that does not exist is NotFound. */
   observe(asgNames: readonly string[]): ResultAsync<Observation, SgsyncError> {
     return this.world.run(
       { region: this.region, service: 'membership', operation: 'observe' },
-      () =>
-        ok({
+      () => {
+        const missing = asgNames.filter((name) => !this.groups.has(name));
+        if (missing.length > 0) return err(groupsNotFound(missing));
+
+        return ok({
           region: this.region,
-          instances: asgNames.flatMap((name) =>
-            this.groups.has(name) ? this.instancesOf(name) : [],
-          ),
-        }),
+          instances: asgNames.flatMap((name) => this.instancesOf(name)),
+        });
+      },
     );
   }
 
@@ -303,3 +305,9 @@ export class InMemoryAutoScaling implements MembershipSource {
 /** A lifecycle action token shaped like AWS's (a UUID), from a counter. */
 const tokenOf = (n: number): string =>
   `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+
+const groupsNotFound = (names: readonly string[]): SgsyncError => ({
+  kind: 'NotFound',
+  message: `no Auto Scaling group named ${names.join(', ')}`,
+  resource: names.join(','),
+});

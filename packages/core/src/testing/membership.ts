@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isIpv4, isIpv6 } from '../addresses.js';
 import type { LifecycleState, ObservedInstance } from '../model.js';
 import type { MembershipHarness } from './harness.js';
-import { okOf } from './results.js';
+import { errOf, okOf } from './results.js';
 
 const MEMBER_STATES: readonly LifecycleState[] = ['launching', 'in-service'];
 const GONE_STATES: readonly LifecycleState[] = ['leaving', 'gone'];
@@ -10,7 +10,7 @@ const GONE_STATES: readonly LifecycleState[] = ['leaving', 'gone'];
 /**
  * The contract every `MembershipSource` adapter passes: it sees every
  * instance of the named groups with its addresses, sees removed instances
- * go, and sees an unknown group as a group with no instances.
+ * go, and fails with NotFound for a group that does not exist.
  *
  * @example
  * ```ts
@@ -107,14 +107,18 @@ const shrinking = (h: Get): void => {
 };
 
 const unknownGroups = (h: Get): void => {
-  it('observes an unknown group as no instances', async () => {
-    await h().newGroup(1);
+  it('fails with NotFound naming a group that does not exist', async () => {
+    // arrange
+    const group = await h().newGroup(1);
 
-    const observation = await okOf(
-      h().source.observe(['sgsync-contract-no-such-group']),
+    // act
+    const error = await errOf(
+      h().source.observe([group.asgName, 'sgsync-contract-no-such-group']),
     );
 
-    expect(observation.instances).toStrictEqual([]);
+    // assert
+    expect(error.kind).toBe('NotFound');
+    expect(error.message).toContain('sgsync-contract-no-such-group');
   });
 
   it('observes no groups as no instances', async () => {
