@@ -45,6 +45,7 @@ import { summarise, type InvocationResult } from './result.js';
 export type PortsFactory = (
   config: ClusterConfig,
   region: string,
+  settings: Settings,
 ) => RegionPorts;
 
 /**
@@ -152,7 +153,7 @@ const prepare = (deps: HandlerDependencies): Result<Ready, ConfigInvalid> =>
   readSettings(deps.env).andThen((settings) =>
     createRegionContext(
       settings.config,
-      deps.portsFor(settings.config, settings.region),
+      deps.portsFor(settings.config, settings.region, settings),
     ).map((ctx) => ({ settings, ctx })),
   );
 

@@ -48,6 +48,7 @@ export {
 } from './result.js';
 export {
   DEFAULT_LIFECYCLE_BOUND_MS,
+  DEFAULT_SNAPSHOT_EVERY,
   ENV,
   readSettings,
   type Environment,

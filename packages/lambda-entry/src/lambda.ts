@@ -13,7 +13,14 @@ import { createHandler, type SgsyncHandler } from './handler.js';
  */
 export const handler: SgsyncHandler = createHandler({
   env: process.env,
-  portsFor: (config, region) => createAwsRegionPorts(config, region),
+  portsFor: (config, region, settings) =>
+    createAwsRegionPorts(
+      config,
+      region,
+      settings.snapshotEvery > 0
+        ? { snapshotEvery: settings.snapshotEvery }
+        : {},
+    ),
   lifecycleFor: (region) =>
     new AutoScalingLifecycleSignal({
       client: createAwsClients(region).autoScaling,

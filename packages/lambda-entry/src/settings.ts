@@ -17,12 +17,33 @@ export const ENV = {
    * action (optional, default {@link DEFAULT_LIFECYCLE_BOUND_MS}).
    */
   lifecycleBoundMs: 'SGSYNC_LIFECYCLE_BOUND_MS',
+  /**
+   * Events after which a stream gets a new snapshot in the event table
+   * (optional, default {@link DEFAULT_SNAPSHOT_EVERY}; 0 turns snapshots
+   * off).
+   */
+  snapshotEvery: 'SGSYNC_SNAPSHOT_EVERY',
+} as const;
+
+/** The default interval of snapshots, in events. */
+export const DEFAULT_SNAPSHOT_EVERY = 100;
+
+const SNAPSHOT_RANGE = {
+  min: 0,
+  max: 100_000,
+  default: DEFAULT_SNAPSHOT_EVERY,
+  unit: 'events',
 } as const;
 
 /** The default bound of a lifecycle run, in milliseconds. */
 export const DEFAULT_LIFECYCLE_BOUND_MS = 20_000;
 
-const BOUND_RANGE = { min: 1_000, max: 600_000 } as const;
+const BOUND_RANGE = {
+  min: 1_000,
+  max: 600_000,
+  default: DEFAULT_LIFECYCLE_BOUND_MS,
+  unit: 'milliseconds',
+} as const;
 
 /** What the function runs with, read once at cold start. */
 export interface Settings {
@@ -31,6 +52,8 @@ export interface Settings {
   readonly region: string;
   /** The most milliseconds a lifecycle run waits before completing. */
   readonly lifecycleBoundMs: number;
+  /** Events between snapshots of a stream; 0 when snapshots are off. */
+  readonly snapshotEvery: number;
 }
 
 /** The environment as Node.js gives it. */
@@ -54,18 +77,24 @@ export const readSettings = (
   env: Environment,
 ): Result<Settings, ConfigInvalid> => {
   const config = readConfig(env[ENV.config]);
-  const bound = readBound(env[ENV.lifecycleBoundMs]);
+  const bound = readWhole(env, ENV.lifecycleBoundMs, BOUND_RANGE);
+  const every = readWhole(env, ENV.snapshotEvery, SNAPSHOT_RANGE);
   const region = env[ENV.region];
   const problems = [
     ...(config.isErr() ? config.error : []),
-    ...(bound.isErr() ? [bound.error] : []),
+    ...[bound, every].flatMap((r) => (r.isErr() ? [r.error] : [])),
     ...regionProblems(region, config.isOk() ? config.value : undefined),
   ];
-  if (problems.length > 0 || config.isErr() || bound.isErr() || !region) {
+  if (problems.length > 0 || config.isErr() || !region) {
     return err(configInvalid(problems));
   }
 
-  return ok({ config: config.value, region, lifecycleBoundMs: bound.value });
+  return ok({
+    config: config.value,
+    region,
+    lifecycleBoundMs: bound.unwrapOr(DEFAULT_LIFECYCLE_BOUND_MS),
+    snapshotEvery: every.unwrapOr(DEFAULT_SNAPSHOT_EVERY),
+  });
 };
 
 const readConfig = (
@@ -94,22 +123,33 @@ const parseJson = (text: string): Result<unknown, string> => {
   }
 };
 
-const readBound = (text: string | undefined): Result<number, Problem> => {
-  if (text === undefined || text.trim() === '') {
-    return ok(DEFAULT_LIFECYCLE_BOUND_MS);
-  }
+interface WholeRange {
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+  readonly unit: string;
+}
+
+/** Reads an optional whole number in a range; absent gives the default. */
+const readWhole = (
+  env: Environment,
+  name: string,
+  range: WholeRange,
+): Result<number, Problem> => {
+  const text = env[name];
+  if (text === undefined || text.trim() === '') return ok(range.default);
 
   const value = Number(text);
   const inRange =
-    Number.isInteger(value) &&
-    value >= BOUND_RANGE.min &&
-    value <= BOUND_RANGE.max;
+    Number.isInteger(value) && value >= range.min && value <= range.max;
 
   return inRange
     ? ok(value)
     : err({
-        path: ENV.lifecycleBoundMs,
-        reason: `${text} is not a whole number of milliseconds from ${BOUND_RANGE.min} to ${BOUND_RANGE.max}`,
+        path: name,
+        reason:
+          `${text} is not a whole number of ${range.unit} ` +
+          `from ${range.min} to ${range.max}`,
       });
 };
 

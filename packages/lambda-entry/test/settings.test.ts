@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE_BOUND_MS, readSettings } from '../src/index.js';
+import {
+  DEFAULT_LIFECYCLE_BOUND_MS,
+  DEFAULT_SNAPSHOT_EVERY,
+  readSettings,
+} from '../src/index.js';
 import { envOf, rawConfig } from './fixtures.js';
 
 const pathsOf = (env: Record<string, string | undefined>) =>
@@ -26,6 +30,28 @@ describe('readSettings', () => {
     });
 
     expect(settings._unsafeUnwrap().lifecycleBoundMs).toBe(8000);
+  });
+
+  it('reads the snapshot interval, 100 by default and 0 for none', () => {
+    // act
+    const byDefault = readSettings(envOf())._unsafeUnwrap();
+    const off = readSettings({ ...envOf(), SGSYNC_SNAPSHOT_EVERY: '0' });
+
+    // assert
+    expect(byDefault.snapshotEvery).toBe(DEFAULT_SNAPSHOT_EVERY);
+    expect(off._unsafeUnwrap().snapshotEvery).toBe(0);
+  });
+
+  it('refuses a snapshot interval that is not a whole number of events', () => {
+    for (const value of ['-1', '2.5', 'often']) {
+      expect(
+        pathsOf({
+          ...envOf(),
+          SGSYNC_SNAPSHOT_EVERY: value,
+          SGSYNC_LIFECYCLE_BOUND_MS: '5',
+        }),
+      ).toEqual(['SGSYNC_LIFECYCLE_BOUND_MS', 'SGSYNC_SNAPSHOT_EVERY']);
+    }
   });
 
   it('lists every problem of every variable in one error', () => {
