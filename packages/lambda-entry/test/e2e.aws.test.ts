@@ -7,7 +7,11 @@ import {
   createAwsRegionPorts,
   type AwsRegionPortsOptions,
 } from '@sgsync/aws-adapters';
-import { parseClusterConfig, type ClusterConfig } from '@sgsync/core';
+import {
+  parseClusterConfig,
+  streamName,
+  type ClusterConfig,
+} from '@sgsync/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createHandler,
@@ -79,7 +83,8 @@ const handlerFor = (region: string): SgsyncHandler =>
       SGSYNC_CONFIG: JSON.stringify(config),
       SGSYNC_LIFECYCLE_BOUND_MS: String(BOUND_MS),
     },
-    portsFor: (c, r) => createAwsRegionPorts(c, r, handlerOptions()),
+    portsFor: (c, r) =>
+      createAwsRegionPorts(c, r, { ...handlerOptions(), snapshotEvery: 2 }),
     lifecycleFor: (r) =>
       new AutoScalingLifecycleSignal({
         client: createAwsClients(r, handlerOptions()).autoScaling,
@@ -178,6 +183,19 @@ const managedCidrs = async (name: string): Promise<string[]> => {
     .sort();
 };
 
+/** The snapshot of a region's own stream in its event table, if any. */
+const snapshotOf = async (name: string) => {
+  const ports = createAwsRegionPorts(config, name, {
+    endpoint: motoEndpoint(),
+    snapshotEvery: 2,
+  });
+  const read = await ports.snapshots?.readSnapshot(
+    streamName(config.cluster, name),
+  );
+
+  return read?._unsafeUnwrap();
+};
+
 describe('the handler on moto in two regions', () => {
   beforeAll(async () => {
     proxy = await MotoProxy.start(motoEndpoint());
@@ -228,6 +246,7 @@ describe('the handler on moto in two regions', () => {
     expect(cidrs).toHaveLength(3);
     expect(await managedCidrs(USE1)).toEqual(cidrs);
     expect(await managedCidrs(EUW1)).toEqual(cidrs);
+    expect((await snapshotOf(USE1))?.version).toBeGreaterThanOrEqual(2);
   });
 
   it('completes a launch within the bound while the other region hangs, and one true-up per region converges (CompleteLifecycleAction answered by a proxy)', async () => {
