@@ -12,6 +12,7 @@ import type { Addresses, AddressKind } from './model.js';
  * ```
  */
 export const canonicalCidr = (cidr: string): string | undefined => {
+  if (isCanonicalIpv4Host(cidr)) return cidr;
   if (!ipaddr.isValidCIDR(cidr)) return undefined;
 
   const [address, prefix] = ipaddr.parseCIDR(cidr);
@@ -25,6 +26,7 @@ export const canonicalCidr = (cidr: string): string | undefined => {
 
 /** True when a CIDR names exactly one address: /32 for IPv4, /128 for IPv6. */
 export const isSingleAddress = (cidr: string): boolean => {
+  if (isCanonicalIpv4Host(cidr)) return true;
   if (!ipaddr.isValidCIDR(cidr)) return false;
 
   const [address, prefix] = ipaddr.parseCIDR(cidr);
@@ -57,3 +59,13 @@ export const memberCidr = (
 
   return ip && isIpv4(ip) ? `${ip}/32` : undefined;
 };
+
+const OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4_HOST = new RegExp(`^${OCTET}(\\.${OCTET}){3}/32$`);
+
+/**
+ * True for an IPv4 `/32` already in canonical form (no leading zeros):
+ * the common case, answered without the general parser, which tries
+ * IPv6 first and costs most of a plan's time.
+ */
+const isCanonicalIpv4Host = (cidr: string): boolean => IPV4_HOST.test(cidr);
