@@ -127,9 +127,10 @@ export const planSection = async (): Promise<Section> => {
     tables: [table(figures)],
     notes: [
       'A growth factor near 10 for a tenfold step (5 for the last, ' +
-        'fivefold step) means linear time. The profile at 10,000 rules ' +
-        'shows ipaddr.js trying to parse every IPv4 CIDR as IPv6 first, in ' +
-        'the canonicalisation of rules, as the largest single cost.',
+        'fivefold step) means linear time. Canonical IPv4 host addresses ' +
+        'are checked by one regular expression; before that, the general ' +
+        'address parser (which tries IPv6 first) was the largest single ' +
+        'cost, and a plan of 10,000 rules took about 1.1 s.',
     ],
   };
 };
