@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { runDemo } from './demo.js';
+import { readClusterConfig, runPlan } from './plan.js';
 import { parseSimulateOptions, runSimulate } from './simulate.js';
 
 /* The command line is the edge where output goes to the terminal. */
@@ -53,5 +54,46 @@ program
     const outcome = await runSimulate(options.value, print);
     process.exitCode = outcome.passed ? 0 : 1;
   });
+
+program
+  .command('plan')
+  .description(
+    'Print the plan of every security group of the cluster, from each ' +
+      "region's event table and the groups as they are; change nothing.",
+  )
+  .requiredOption('--config <file>', 'the cluster configuration (JSON)')
+  .option(
+    '--region <name...>',
+    'regions to plan (default: every region of the cluster)',
+  )
+  .option('--json', 'one canonical JSON plan a line', false)
+  .option('--endpoint <url>', 'send AWS calls here (an emulator)')
+  .action(async (raw: RawPlanOptions) => {
+    const config = await readClusterConfig(raw.config);
+    if (config.isErr()) {
+      for (const problem of config.error) console.error(problem);
+      process.exitCode = 2;
+      return;
+    }
+
+    const outcome = await runPlan(
+      config.value,
+      {
+        config: raw.config,
+        regions: raw.region ?? [],
+        json: raw.json,
+        ...(raw.endpoint === undefined ? {} : { endpoint: raw.endpoint }),
+      },
+      print,
+    );
+    process.exitCode = outcome.planned ? 0 : 1;
+  });
+
+interface RawPlanOptions {
+  readonly config: string;
+  readonly region?: string[];
+  readonly json: boolean;
+  readonly endpoint?: string;
+}
 
 await program.parseAsync(process.argv);
