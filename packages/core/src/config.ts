@@ -26,7 +26,10 @@ export interface RegionConfig {
   readonly eventBus: string;
 }
 
-/** A validated cluster configuration. Build one with {@link parseClusterConfig}. */
+/**
+ * A validated cluster configuration. Build one with
+ * {@link parseClusterConfig}.
+ */
 export interface ClusterConfig {
   readonly cluster: string;
   readonly regions: readonly RegionConfig[];
@@ -178,9 +181,9 @@ const toProblem = (issue: z.core.$ZodIssue): Problem => ({
 
 const configInvalid = (problems: Problem[]): ConfigInvalid => ({
   kind: 'ConfigInvalid',
-  message: `the cluster configuration has ${problems.length} problem(s): ${problems
-    .map((p) => `${p.path} ${p.reason}`)
-    .join('; ')}`,
+  message:
+    `the cluster configuration has ${problems.length} problem(s): ` +
+    problems.map((p) => `${p.path} ${p.reason}`).join('; '),
   problems,
 });
 
@@ -275,7 +278,10 @@ const toTemplate = (t: RawTemplate): RuleTemplate =>
         toPort: t.toPort ?? 0,
       };
 
-/** The configuration of one region, or undefined if it is not in the cluster. */
+/**
+ * The configuration of one region, or undefined if it is not in the
+ * cluster.
+ */
 export const regionConfig = (
   config: ClusterConfig,
   region: RegionName,

@@ -174,8 +174,8 @@ const regionProblems = (
 
 const configInvalid = (problems: readonly Problem[]): ConfigInvalid => ({
   kind: 'ConfigInvalid',
-  message: `the function's configuration has ${problems.length} problem(s): ${problems
-    .map((p) => `${p.path} ${p.reason}`)
-    .join('; ')}`,
+  message:
+    `the function's configuration has ${problems.length} problem(s): ` +
+    problems.map((p) => `${p.path} ${p.reason}`).join('; '),
   problems,
 });
