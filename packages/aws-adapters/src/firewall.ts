@@ -35,11 +35,6 @@ export interface Ec2SecurityGroupFirewallOptions {
   readonly client: EC2Client;
   readonly region: string;
   /**
-   * The cluster's name: the value of the marker tag on every rule sgsync
-   * creates (the tag key comes from the plan's marker).
-   */
-  readonly cluster: string;
-  /**
    * Inbound rules a group may hold per address family (default 60), for
    * the error when AWS refuses a rule for the group's quota.
    */
@@ -63,7 +58,7 @@ const REVOKE_BATCH = 1000;
  * allows: one RevokeSecurityGroupIngress by rule ids, and one
  * AuthorizeSecurityGroupIngress whose permissions group the new rules by
  * protocol and ports, each address range carrying the marker description,
- * and every new rule tagged `marker.tagKey` = cluster name. EC2 applies
+ * and every new rule tagged `marker.tagKey` = `marker.tagValue`. EC2 applies
  * one call all or nothing.
  *
  * A duplicate or a vanished rule fails with `Stale` so that the caller
@@ -75,7 +70,6 @@ const REVOKE_BATCH = 1000;
  * const firewall = new Ec2SecurityGroupFirewall({
  *   client: new EC2Client({ region: 'eu-west-1' }),
  *   region: 'eu-west-1',
- *   cluster: 'orders-db',
  * });
  * const rules = await firewall.readRules(target);
  * ```
@@ -164,7 +158,7 @@ export class Ec2SecurityGroupFirewall implements FirewallTarget {
       TagSpecifications: [
         {
           ResourceType: 'security-group-rule',
-          Tags: [{ Key: plan.marker.tagKey, Value: this.#options.cluster }],
+          Tags: [{ Key: plan.marker.tagKey, Value: plan.marker.tagValue }],
         },
       ],
     });

@@ -76,7 +76,6 @@ export const createAwsRegionPorts = (
     firewall: new Ec2SecurityGroupFirewall({
       client: local.ec2,
       region,
-      cluster: config.cluster,
       quota: config.quota.rulesPerGroup,
     }),
     lifecycle: new AutoScalingLifecycleSignal({

@@ -88,7 +88,6 @@ describe('faults injected by the proxy in front of moto', () => {
     const firewall = new Ec2SecurityGroupFirewall({
       client: clients({ maxAttempts: 1, requestTimeoutMs: 300 }).ec2,
       region: REGION,
-      cluster: 'orders',
     });
     proxy.failNext('DescribeSecurityGroupRules', 1, { delayMs: 1500 });
 

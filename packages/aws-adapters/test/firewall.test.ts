@@ -14,13 +14,16 @@ import { networkError, serviceError } from './support/sdk-errors.js';
 
 const ec2 = mockClient(EC2Client);
 const GROUP = 'sg-0123456789abcdef0';
-const marker = { description: 'sgsync:orders', tagKey: 'sgsync:cluster' };
+const marker = {
+  description: 'sgsync:orders',
+  tagKey: 'sgsync:cluster',
+  tagValue: 'orders',
+};
 
 const firewall = () =>
   new Ec2SecurityGroupFirewall({
     client: new EC2Client({ region: 'eu-west-1' }),
     region: 'eu-west-1',
-    cluster: 'orders',
   });
 
 const tcp = (cidr: string, fromPort = 7000, toPort = 7001): Rule => ({

@@ -25,6 +25,7 @@ describe('parseClusterConfig', () => {
     expect(config.marker).toEqual({
       description: 'sgsync:orders-db',
       tagKey: 'sgsync:cluster',
+      tagValue: 'orders-db',
     });
     expect(config.regions[0]?.eventBus).toBe('default');
   });
@@ -58,22 +59,35 @@ describe('parseClusterConfig', () => {
     expect(error._unsafeUnwrapErr().problems[0]?.path).toBe('regions');
   });
 
-  it('refuses a region, a group or a target named twice', () => {
+  it('refuses a region, a target, or a group twice in one region', () => {
     // arrange
     const twice = region('us-east-1', 1);
+    const doubled = { ...twice, asgNames: ['db-1', 'db-1'] };
 
     // act
     const error = parseClusterConfig({
       ...valid,
-      regions: [twice, { ...twice }],
+      regions: [doubled, { ...twice }],
     })._unsafeUnwrapErr();
 
     // assert
     expect(error.problems.map((p) => p.path)).toEqual([
       'regions.1.name',
-      'regions.1.asgNames.0',
+      'regions.0.asgNames.1',
       'regions.1.securityGroupIds.0',
     ]);
+  });
+
+  it('takes the same group name in two regions', () => {
+    const config = parseClusterConfig({
+      ...valid,
+      regions: [
+        region('us-east-1', 1),
+        { ...region('eu-west-1', 2), asgNames: ['db-1'] },
+      ],
+    });
+
+    expect(config.isOk()).toBe(true);
   });
 
   it('refuses ports out of order or out of range', () => {

@@ -5,12 +5,14 @@ import type { AddressKind, RegionName, RuleTemplate } from './model.js';
 
 /**
  * How sgsync recognises its own rules. A rule is managed when its
- * description equals `description`; sgsync also tags its rules with
- * `tagKey` = cluster name so that they can be found and audited.
+ * description equals `description` and it carries the tag `tagKey` =
+ * `tagValue` (the cluster's name). A rule that has only one of the two
+ * was made or changed by someone else, and is never revoked.
  */
 export interface ManagedMarker {
   readonly description: string;
   readonly tagKey: string;
+  readonly tagValue: string;
 }
 
 /** One region of the cluster. */
@@ -195,8 +197,8 @@ const crossChecks = (raw: LooseConfig): Problem[] => [
         : [],
     ),
   ),
-  ...duplicates(
-    raw.regions.flatMap((r, i) =>
+  ...raw.regions.flatMap((r, i) =>
+    duplicates(
       strings(r.asgNames).map(
         (n, j) => [`regions.${i}.asgNames.${j}`, n] as const,
       ),
@@ -265,6 +267,7 @@ const toConfig = (raw: RawConfig): ClusterConfig => ({
   marker: {
     description: raw.marker.description ?? `sgsync:${raw.cluster}`,
     tagKey: raw.marker.tagKey,
+    tagValue: raw.cluster,
   },
   quota: raw.quota,
 });

@@ -21,14 +21,18 @@ export interface MemberJoined {
 }
 
 /**
- * A member left the cluster. A `terminated` member never comes back; a
- * `parked` one went back to a warm pool and may join again.
+ * Why a member left. `terminated` is final: the instance never comes
+ * back. A `parked` member went back to a warm pool and a `detached` one
+ * left its group (or was no longer listed in it); both may join again.
  */
+export type LeaveReason = 'terminated' | 'parked' | 'detached';
+
+/** A member left the cluster; see {@link LeaveReason}. */
 export interface MemberLeft {
   readonly type: 'MemberLeft';
   readonly data: {
     readonly instanceId: InstanceId;
-    readonly reason: 'terminated' | 'parked';
+    readonly reason: LeaveReason;
     readonly cause: Cause;
     readonly observedAt: string;
   };
@@ -87,9 +91,9 @@ export interface RecordTermination {
 }
 
 /**
- * A full look at the region's Auto Scaling groups: every instance that is
- * a member now. Members the stream holds that are not in `instances`
- * (or that are leaving) have left.
+ * A full look at the region's Auto Scaling groups. Members the stream
+ * holds that are not in `instances` are recorded as `detached` (they may
+ * be attached again); those seen terminating have left for good.
  */
 export interface RecordTrueUp {
   readonly type: 'RecordTrueUp';

@@ -32,7 +32,7 @@ const joined = (i: ObservedInstance, cause = 'lifecycle-launch') =>
 const left = (
   instanceId: string,
   cause = 'lifecycle-terminate',
-  reason: 'terminated' | 'parked' = 'terminated',
+  reason: 'terminated' | 'parked' | 'detached' = 'terminated',
 ): MembershipEvent => ({
   type: 'MemberLeft',
   data: {
@@ -113,12 +113,39 @@ describe('membership decider', () => {
       ]);
   });
 
-  it('keeps the known addresses while the new ones are pending', () => {
+  it('records an address that went away, so that its rules go', () => {
     deciderSpec
       .given([joined(a)])
       .when({
         type: 'RecordLaunch',
-        instance: instance('i-a', { addresses: {}, addressPending: true }),
+        instance: instance('i-a', {
+          addresses: { privateIpv4: '10.0.0.1' },
+          addressPending: true,
+        }),
+        observedAt: at,
+      })
+      .then([
+        {
+          type: 'MemberAddressesChanged',
+          data: {
+            instanceId: 'i-a',
+            addresses: { privateIpv4: '10.0.0.1' },
+            observedAt: at,
+          },
+        },
+      ]);
+  });
+
+  it('keeps the known addresses while the source cannot tell them', () => {
+    deciderSpec
+      .given([joined(a)])
+      .when({
+        type: 'RecordLaunch',
+        instance: instance('i-a', {
+          addresses: {},
+          addressPending: true,
+          addressesKnown: false,
+        }),
         observedAt: at,
       })
       .thenNothing();
@@ -136,7 +163,7 @@ describe('membership decider', () => {
         instances: [c, instance('i-a', { state: 'in-service' })],
         observedAt: at,
       })
-      .then([joined(c, 'true-up'), left('i-b', 'true-up')]);
+      .then([joined(c, 'true-up'), left('i-b', 'true-up', 'detached')]);
   });
 
   it('records a member seen leaving on a true-up as left', () => {
@@ -167,6 +194,29 @@ describe('membership decider', () => {
       .given([joined(a), parked])
       .when({ type: 'RecordLaunch', instance: a, observedAt: at })
       .then([joined(a)]);
+  });
+
+  it('lets a detached member join again when it is attached back', () => {
+    // arrange
+    const detached = left('i-a', 'true-up', 'detached');
+
+    // act, assert
+    deciderSpec
+      .given([joined(a)])
+      .when({
+        type: 'RecordTrueUp',
+        instances: [instance('i-a', { state: 'detaching' })],
+        observedAt: at,
+      })
+      .then([detached]);
+    deciderSpec
+      .given([joined(a), detached])
+      .when({
+        type: 'RecordTrueUp',
+        instances: [instance('i-a', { state: 'in-service' })],
+        observedAt: at,
+      })
+      .thenMembers(['i-a']);
   });
 
   it('counts a standby instance as a member', () => {

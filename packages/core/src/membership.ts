@@ -1,6 +1,7 @@
 import { match } from 'ts-pattern';
 import type {
   Cause,
+  LeaveReason,
   MemberAddressesChanged,
   MemberJoined,
   MemberLeft,
@@ -144,7 +145,7 @@ const applyLeft = (
 ): void => {
   const record = members.get(data.instanceId);
   if (record?.status === 'left') return;
-  if (data.reason === 'parked') {
+  if (data.reason !== 'terminated') {
     members.delete(data.instanceId);
     return;
   }
@@ -172,9 +173,8 @@ const decideInstance = (
     return [left(instance.instanceId, 'terminated', cause, observedAt)];
   }
   if (!MEMBER_STATES.has(instance.state)) {
-    return record
-      ? [left(instance.instanceId, 'parked', cause, observedAt)]
-      : [];
+    const reason = instance.state === 'warm-pool' ? 'parked' : 'detached';
+    return record ? [left(instance.instanceId, reason, cause, observedAt)] : [];
   }
   if (!record) return [joined(instance, cause, observedAt)];
 
@@ -196,9 +196,7 @@ const decideTrueUp = (
   );
   const gone = currentMembers(state)
     .filter((m) => !seen.has(m.instanceId))
-    .map((m) =>
-      left(m.instanceId, 'terminated', 'true-up', command.observedAt),
-    );
+    .map((m) => left(m.instanceId, 'detached', 'true-up', command.observedAt));
 
   return [...changes, ...gone];
 };
@@ -207,9 +205,9 @@ const addressesDiffer = (
   record: MemberRecord,
   instance: ObservedInstance,
 ): boolean => {
-  if (instance.addressPending) return false;
+  if (instance.addressesKnown === false) return false;
 
-  return !sameAddresses(record.addresses, instance.addresses);
+  return !sameAddresses(record.addresses, compactAddresses(instance.addresses));
 };
 
 /** True when two address sets name the same addresses. */
@@ -235,7 +233,7 @@ const joined = (
 
 const left = (
   instanceId: InstanceId,
-  reason: MemberLeft['data']['reason'],
+  reason: LeaveReason,
   cause: Cause,
   observedAt: string,
 ): MemberLeft => ({

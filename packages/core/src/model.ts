@@ -21,12 +21,19 @@ export type AddressKind = 'public-ipv4' | 'private-ipv4' | 'ipv6';
 
 /**
  * Where an instance is in its Auto Scaling life, reduced to what matters
- * for membership: `launching` and `in-service` are members, `leaving` and
- * `gone` are not, `standby` and `warm-pool` instances take no traffic and
- * are not members either.
+ * for membership: `launching`, `in-service` and `standby` are members;
+ * `leaving` (terminating) and `gone` (terminated) have left for good;
+ * `warm-pool` and `detaching` instances are not members, but may be again
+ * (reused from the pool, or attached back).
  */
 export type LifecycleState =
-  'launching' | 'in-service' | 'standby' | 'warm-pool' | 'leaving' | 'gone';
+  | 'launching'
+  | 'in-service'
+  | 'standby'
+  | 'warm-pool'
+  | 'detaching'
+  | 'leaving'
+  | 'gone';
 
 /** One instance of an Auto Scaling group as the membership source saw it. */
 export interface ObservedInstance {
@@ -36,6 +43,12 @@ export interface ObservedInstance {
   readonly addresses: Addresses;
   /** True when AWS has not assigned the address kind in use yet. */
   readonly addressPending: boolean;
+  /**
+   * False when the source could not describe the instance's addresses at
+   * all (EC2 did not return it yet): its recorded addresses are kept.
+   * Absent means true.
+   */
+  readonly addressesKnown?: boolean;
 }
 
 /** Everything one look at a region's Auto Scaling groups found. */
@@ -97,6 +110,17 @@ export interface ActualRule {
   readonly cidr: string | undefined;
   readonly description: string | undefined;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * The address family a rule without `cidr` counts in, when known (a
+   * prefix list's family, or an IPv4 rule of a protocol sgsync does not
+   * model); absent, such a rule counts in both.
+   */
+  readonly family?: AddressFamily;
+  /**
+   * How many rules it counts as against the quota (default 1): a
+   * reference to a prefix list counts as the list's maximum entries.
+   */
+  readonly weight?: number;
 }
 
 /** The family of a canonical CIDR. */

@@ -11,7 +11,10 @@ const target: TargetRef = {
 const marker: ManagedMarker = {
   description: 'sgsync:orders-db',
   tagKey: 'sgsync:cluster',
+  tagValue: 'orders-db',
 };
+
+const ownTag = { [marker.tagKey]: marker.tagValue };
 
 const rule = (cidr: string, fromPort = 7000, toPort = 7001): Rule => ({
   protocol: 'tcp',
@@ -24,7 +27,12 @@ const actual = (
   ruleId: string,
   r: Rule,
   description: string | undefined = marker.description,
-): ActualRule => ({ ruleId, ...r, description, tags: {} });
+): ActualRule => ({
+  ruleId,
+  ...r,
+  description,
+  tags: description === marker.description ? ownTag : {},
+});
 
 const input = (over: Partial<PlanInput>): PlanInput => ({
   target,
@@ -52,6 +60,21 @@ describe('computePlan', () => {
     expect(plan._unsafeUnwrap().revoke).toEqual([
       { ruleId: 'sgr-2', rule: rule('203.0.113.9/32') },
     ]);
+  });
+
+  it('owns only a rule with both the marker description and tag', () => {
+    // arrange: the description copied by hand, or the tag of another cluster
+    const copied = { ...actual('sgr-1', rule('192.0.2.1/32')), tags: {} };
+    const other = {
+      ...actual('sgr-2', rule('192.0.2.2/32')),
+      tags: { [marker.tagKey]: 'another-cluster' },
+    };
+
+    // act
+    const plan = computePlan(input({ actual: [copied, other] }));
+
+    // assert
+    expect(plan._unsafeUnwrap().revoke).toEqual([]);
   });
 
   it('never revokes a rule it does not own', () => {

@@ -18,9 +18,13 @@ export const compareRules = (a: Rule, b: Rule): number =>
   a.toPort - b.toPort ||
   compareText(a.cidr, b.cidr);
 
-/** True when sgsync created the rule: its description is the marker's. */
+/**
+ * True when sgsync created the rule: it has the marker's description and
+ * the marker's tag. Either alone is someone else's doing.
+ */
 export const isManaged = (rule: ActualRule, marker: ManagedMarker): boolean =>
-  rule.description === marker.description;
+  rule.description === marker.description &&
+  rule.tags[marker.tagKey] === marker.tagValue;
 
 /**
  * An actual rule reduced to one canonical source, or undefined when its

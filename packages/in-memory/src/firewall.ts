@@ -184,12 +184,12 @@ export class InMemoryFirewall implements FirewallTarget {
 
   private addManaged(group: Group, plan: Plan, rule: Rule): void {
     const ruleId = this.world.nextId('sgr');
-    const { description, tagKey } = plan.marker;
+    const { description, tagKey, tagValue } = plan.marker;
     group.set(ruleId, {
       ruleId,
       ...rule,
       description,
-      tags: { [tagKey]: description },
+      tags: { [tagKey]: tagValue },
     });
   }
 

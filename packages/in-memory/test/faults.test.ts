@@ -136,7 +136,11 @@ describe('Faults', () => {
     const world = new InMemoryWorld();
     const firewall = new InMemoryFirewall({ region: 'us-east-1', world });
     const target = firewall.createGroup();
-    const marker = { description: 'sgsync:t', tagKey: 'sgsync:cluster' };
+    const marker = {
+      description: 'sgsync:t',
+      tagKey: 'sgsync:cluster',
+      tagValue: 't',
+    };
     const old = firewall.addRule(target.id, {
       protocol: 'tcp',
       fromPort: 1,

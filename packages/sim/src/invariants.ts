@@ -299,23 +299,58 @@ const streamsWellFormed = (sim: Simulation): Violation[] =>
     );
   });
 
-/** Joined at most once, left at most once, nothing after leaving. */
+/**
+ * No join of a member, no second leave without a join between, and
+ * nothing at all after a final (terminated) leave. A member that left
+ * for a warm pool or by detaching may join again, or be terminated.
+ */
 const lifeProblems = (events: readonly MembershipEvent[]): string[] => {
-  const joined = new Set<string>();
-  const left = new Set<string>();
+  const status = new Map<string, 'member' | 'away' | 'terminated'>();
   const problems: string[] = [];
   for (const event of events) {
     const id = event.data.instanceId;
-    if (left.has(id)) problems.push(`${summary(event)} after it left`);
-    else if (event.type === 'MemberJoined' && joined.has(id)) {
-      problems.push(`${id} joined twice`);
-    }
-    if (event.type === 'MemberJoined') joined.add(id);
-    if (event.type === 'MemberLeft') left.add(id);
+    const now = status.get(id);
+    const problem = lifeProblem(event, now);
+    if (problem) problems.push(problem);
+    status.set(id, nextStatus(event, now));
   }
 
   return problems;
 };
+
+const lifeProblem = (
+  event: MembershipEvent,
+  now: 'member' | 'away' | 'terminated' | undefined,
+): string | undefined => {
+  if (now === 'terminated') return `${summary(event)} after it left`;
+  if (event.type === 'MemberJoined' && now === 'member') {
+    return `${event.data.instanceId} joined twice`;
+  }
+  if (event.type === 'MemberLeft' && now === 'away') {
+    return event.data.reason === 'terminated'
+      ? undefined
+      : `${summary(event)} after it left`;
+  }
+
+  return undefined;
+};
+
+const nextStatus = (
+  event: MembershipEvent,
+  now: 'member' | 'away' | 'terminated' | undefined,
+): 'member' | 'away' | 'terminated' => {
+  if (event.type === 'MemberAddressesChanged') return now ?? 'member';
+  if (event.type === 'MemberJoined') return 'member';
+
+  return event.data.reason === 'terminated' ? 'terminated' : 'away';
+};
+
+/**
+ * An event without its leave reason: a redelivered termination may tell
+ * `terminated` where a true-up alone could only tell `detached`.
+ */
+const whatChanged = (event: MembershipEvent): string =>
+  `${event.type} ${event.data.instanceId}`;
 
 /**
  * Before a lifecycle event is delivered again: what a true-up alone
@@ -339,13 +374,13 @@ export const duplicateProbe = (
     },
     state,
   )
-    .map(summary)
+    .map(whatChanged)
     .sort();
   const before = rulesIn(sim.cluster, region);
   const inSync = localPlanIsEmpty(sim, region, before);
 
   return (report) => {
-    const recorded = report.recorded.map((e) => summary(e.event)).sort();
+    const recorded = report.recorded.map((e) => whatChanged(e.event)).sort();
     const found: Violation[] = [];
     if (recorded.length > 0 && recorded.join() !== expected.join()) {
       found.push(

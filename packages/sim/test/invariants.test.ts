@@ -31,6 +31,7 @@ const addManaged = (sim: Simulation, cidr: string): string => {
     toPort: 7001,
     cidr,
     description: sim.config.marker.description,
+    tags: { [sim.config.marker.tagKey]: sim.config.marker.tagValue },
   });
 };
 

@@ -85,7 +85,6 @@ export const ec2FirewallHarness = async (): Promise<FirewallHarness> => {
     firewall: new Ec2SecurityGroupFirewall({
       client: ec2,
       region: HARNESS_REGION,
-      cluster: 'contract',
     }),
     region: HARNESS_REGION,
     newTarget: async () => ({

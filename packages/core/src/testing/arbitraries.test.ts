@@ -13,7 +13,11 @@ import {
   ruleArb,
 } from './arbitraries.js';
 
-const marker = { description: 'sgsync:prop', tagKey: 'sgsync:cluster' };
+const marker = {
+  description: 'sgsync:prop',
+  tagKey: 'sgsync:cluster',
+  tagValue: 'prop',
+};
 
 describe('arbitraries', () => {
   it('draws raw configurations that parse', () => {

@@ -154,6 +154,7 @@ export const markerArb = (): fc.Arbitrary<ManagedMarker> =>
   fc.stringMatching(/^[a-z0-9-]{1,20}$/).map((name) => ({
     description: `sgsync:${name}`,
     tagKey: 'sgsync:cluster',
+    tagValue: name,
   }));
 
 /** What {@link actualRuleArb} draws. */
@@ -190,7 +191,7 @@ export const actualRuleArb = (
       toPort: rule.toPort,
       cidr: own || foreign.cidr === 'same' ? rule.cidr : foreign.cidr,
       description: own ? options.marker.description : foreign.description,
-      tags: own ? { [options.marker.tagKey]: 'cluster' } : {},
+      tags: own ? { [options.marker.tagKey]: options.marker.tagValue } : {},
     }));
 };
 

@@ -10,6 +10,7 @@ import { errOf, okOf } from './results.js';
 export const CONTRACT_MARKER: ManagedMarker = {
   description: 'sgsync:contract',
   tagKey: 'sgsync:cluster',
+  tagValue: 'contract',
 };
 
 /**
