@@ -38,9 +38,11 @@ export {
   type UnsafeRule,
   type VersionConflict,
 } from './errors.js';
+export { parseMembershipEvent, parseStoredEvents } from './eventSchema.js';
 export {
   streamName,
   type Cause,
+  type LeaveReason,
   type MemberAddressesChanged,
   type MemberJoined,
   type MemberLeft,
