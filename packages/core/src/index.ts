@@ -61,6 +61,7 @@ export {
   decide,
   evolve,
   initialState,
+  isMemberState,
   replay,
   sameAddresses,
   type MemberRecord,

@@ -9,7 +9,12 @@ import type {
   MembershipEvent,
   RecordTrueUp,
 } from './events.js';
-import type { Addresses, InstanceId, ObservedInstance } from './model.js';
+import type {
+  Addresses,
+  InstanceId,
+  LifecycleState,
+  ObservedInstance,
+} from './model.js';
 
 /** What a stream knows of one instance. */
 export interface MemberRecord {
@@ -158,7 +163,15 @@ const applyLeft = (
   });
 };
 
-const MEMBER_STATES = new Set(['launching', 'in-service', 'standby']);
+const MEMBER_STATES: ReadonlySet<LifecycleState> = new Set([
+  'launching',
+  'in-service',
+  'standby',
+]);
+
+/** True for the lifecycle states whose instances are members. */
+export const isMemberState = (state: LifecycleState): boolean =>
+  MEMBER_STATES.has(state);
 
 const decideInstance = (
   state: MembershipState,

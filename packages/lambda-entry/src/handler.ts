@@ -17,6 +17,7 @@ import {
   type RegionPorts,
   type RunReport,
   type SgsyncError,
+  type StepFailure,
 } from '@sgsync/core';
 import type { Result } from 'neverthrow';
 import { match } from 'ts-pattern';
@@ -356,29 +357,47 @@ const runLifecycle = async (
       hard.promise.then(() => undefined),
     ]);
 
-    return report ?? (await completeAfterHang(ctx, input, budget.hardMs));
+    return (
+      report ?? (await completeDirectly(ctx, input, hung(ctx, budget.hardMs)))
+    );
+  } catch (thrown) {
+    // A run that throws (a defect, or data no check caught) must still
+    // let Auto Scaling go on: the action is completed, the error logged.
+    return completeDirectly(ctx, input, threw(ctx, thrown));
   } finally {
     remote.cancel();
     hard.cancel();
   }
 };
 
-const completeAfterHang = async (
+const hung = (ctx: RegionContext, hardMs: number): StepFailure => ({
+  step: 'reconcile',
+  region: ctx.ports.region,
+  error: {
+    kind: 'Unreachable',
+    message: `the local steps did not finish within ${hardMs} ms`,
+    region: ctx.ports.region,
+    service: 'local-steps',
+  },
+});
+
+const threw = (ctx: RegionContext, thrown: unknown): StepFailure => ({
+  step: 'reconcile',
+  region: ctx.ports.region,
+  error: {
+    kind: 'Unexpected',
+    message: `the run failed: ${String(thrown)}`,
+    cause: thrown,
+  },
+});
+
+/** Completes the action after the run hung or failed, and says why. */
+const completeDirectly = async (
   ctx: RegionContext,
   input: LifecycleEventInput,
-  hardMs: number,
+  why: StepFailure,
 ): Promise<RunReport> => {
   const region = ctx.ports.region;
-  const hung = {
-    step: 'reconcile' as const,
-    region,
-    error: {
-      kind: 'Unreachable' as const,
-      message: `the local steps did not finish within ${hardMs} ms`,
-      region,
-      service: 'local-steps',
-    },
-  };
   const completed = await ctx.ports.lifecycle.complete(input.action);
   const empty = {
     region,
@@ -392,12 +411,12 @@ const completeAfterHang = async (
     (outcome): RunReport => ({
       ...empty,
       lifecycle: outcome,
-      failures: [hung],
+      failures: [why],
     }),
     (error): RunReport => ({
       ...empty,
       lifecycle: 'failed',
-      failures: [hung, { step: 'complete', region, error }],
+      failures: [why, { step: 'complete', region, error }],
     }),
   );
 };

@@ -239,6 +239,33 @@ describe('the handler on in-memory ports', () => {
     );
   });
 
+  it('completes the action even when the run throws', async () => {
+    // arrange: a firewall whose read throws instead of returning an error
+    const { cluster, deps } = world();
+    const { event, action } = launchEvent(cluster);
+    const throwing: HandlerDependencies = {
+      ...deps,
+      portsFor: (_config, region) => ({
+        ...cluster.region(region).ports,
+        firewall: {
+          readRules: () => {
+            throw new TypeError('a defect');
+          },
+          applyPlan: cluster.region(region).firewall.applyPlan,
+        },
+      }),
+    };
+
+    // act
+    const result = await createHandler(throwing)(event, context);
+
+    // assert
+    expect(result).toMatchObject({ status: 'partial', lifecycle: 'completed' });
+    expect(cluster.region(USE1).lifecycle.completions().get(action.token)).toBe(
+      'CONTINUE',
+    );
+  });
+
   it('counts a remote failure and goes on when the other region fails', async () => {
     const { cluster, metrics, deps } = world();
     cluster.faults.makeUnreachable(EUW1);

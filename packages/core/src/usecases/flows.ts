@@ -1,5 +1,6 @@
 import type { SgsyncError } from '../errors.js';
 import type { MembershipCommand } from '../events.js';
+import { isMemberState } from '../membership.js';
 import type { InstanceId, Observation } from '../model.js';
 import type { ChangeNotice, LifecycleAction } from '../ports.js';
 import {
@@ -173,11 +174,15 @@ const subjectCommands = (
 ): MembershipCommand[] => {
   const id = input.action.instanceId;
   if (input.destination === 'WarmPool') return [];
-  if (input.transition === 'terminating') {
-    return [{ type: 'RecordTermination', instanceId: id, observedAt: now }];
-  }
 
   const instance = findInstance(observation, id);
+  if (input.transition === 'terminating') {
+    // A terminate action for an instance the group still shows in
+    // service is stale or not Auto Scaling's: the true-up decides.
+    return instance && isMemberState(instance.state)
+      ? []
+      : [{ type: 'RecordTermination', instanceId: id, observedAt: now }];
+  }
 
   return instance ? [{ type: 'RecordLaunch', instance, observedAt: now }] : [];
 };

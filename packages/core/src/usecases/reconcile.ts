@@ -19,17 +19,21 @@ import { readStreamState } from './streams.js';
 /**
  * Reads the cluster view from the local store: every region's stream as
  * this region's replica holds it, from its latest snapshot when the ports
- * have a snapshot store.
+ * have a snapshot store. With `keepSnapshots` false it writes none.
  */
 export const readLocalView = (
   ctx: RegionContext,
+  keepSnapshots = true,
 ): ResultAsync<ClusterView, SgsyncError> =>
   storeOf(ctx, ctx.ports.region).andThen((store) =>
     ResultAsync.combine(
       ctx.config.regions.map((r) =>
-        readStreamState(ctx, store, streamName(ctx.config.cluster, r.name)).map(
-          (state) => [r.name, state] as const,
-        ),
+        readStreamState(
+          ctx,
+          store,
+          streamName(ctx.config.cluster, r.name),
+          keepSnapshots,
+        ).map((state) => [r.name, state] as const),
       ),
     ).map((states): ClusterView => new Map(states)),
   );
@@ -41,23 +45,59 @@ export interface ReconcileResults {
 }
 
 /**
+ * How often one run reconciles again because the view moved while it
+ * applied a plan (another run recorded or copied events meanwhile).
+ */
+export const MAX_RECONCILE_ROUNDS = 3;
+
+/**
  * Brings every local target to the desired rule set of the local view. A
  * failing target is reported and the others go on.
+ *
+ * Two runs in one region may reconcile at once, each from the view it
+ * read. So after applying a change, the run checks whether any stream
+ * moved past the view it planned from; if so it reconciles again, so
+ * that the last run to change a target always does so from the newest
+ * view (a run that records an event reconciles after it).
  */
 export const reconcileLocalTargets = async (
   ctx: RegionContext,
   options: { readonly apply: boolean } = { apply: true },
 ): Promise<ReconcileResults> => {
-  const view = await readLocalView(ctx);
+  const targets: TargetReport[] = [];
+  const failures: StepFailure[] = [];
+  for (let round = 1; round <= MAX_RECONCILE_ROUNDS; round += 1) {
+    const once = await reconcileOnce(ctx, options.apply);
+    targets.push(...once.targets);
+    failures.push(...once.failures);
+    if (!once.changed || !(await viewMoved(ctx, once.versions))) break;
+  }
+
+  return { targets, failures };
+};
+
+interface Round extends ReconcileResults {
+  /** The version of each region's stream the round planned from. */
+  readonly versions: ReadonlyMap<string, number>;
+  /** True when the round applied any change. */
+  readonly changed: boolean;
+}
+
+const reconcileOnce = async (
+  ctx: RegionContext,
+  apply: boolean,
+): Promise<Round> => {
+  const view = await readLocalView(ctx, apply);
   if (view.isErr()) {
-    return { targets: [], failures: [failure(ctx, undefined, view.error)] };
+    const failures = [failure(ctx, undefined, view.error)];
+    return { targets: [], failures, versions: new Map(), changed: false };
   }
 
   const desired = desiredRules(ctx.config, view.value);
   const targets: TargetReport[] = [];
   const failures: StepFailure[] = [];
   for (const target of localTargets(ctx)) {
-    const result = options.apply
+    const result = apply
       ? await reconcileTarget(ctx, target, desired)
       : await planTarget(ctx, target, desired).map(planned);
     result.match(
@@ -65,8 +105,34 @@ export const reconcileLocalTargets = async (
       (error) => failures.push(failure(ctx, target, error)),
     );
   }
+  const versions = new Map(
+    [...view.value].map(([region, state]) => [region, state.version]),
+  );
+  const changed = apply && targets.some((t) => !isEmptyPlan(t.plan));
 
-  return { targets, failures };
+  return { targets, failures, versions, changed };
+};
+
+/** True when a local stream holds events past the given versions. */
+const viewMoved = async (
+  ctx: RegionContext,
+  versions: ReadonlyMap<string, number>,
+): Promise<boolean> => {
+  const store = ctx.ports.stores.get(ctx.ports.region);
+  if (!store) return false;
+
+  const now = await ResultAsync.combine(
+    ctx.config.regions.map((r) =>
+      store
+        .readStream(
+          streamName(ctx.config.cluster, r.name),
+          Number.MAX_SAFE_INTEGER,
+        )
+        .map((slice) => slice.version !== versions.get(r.name)),
+    ),
+  );
+
+  return now.isOk() && now.value.some(Boolean);
 };
 
 /**

@@ -24,21 +24,26 @@ interface Folded {
  * snapshot is only a shortcut: one that cannot be read, or that is ahead
  * of the stream, is ignored and the stream replayed in full. When more
  * than `snapshotEvery` events followed the snapshot, a new one is
- * written; a failed write changes nothing but the next read's cost.
+ * written (unless `keepSnapshots` is false, as in a plan-only run); a
+ * failed write changes nothing but the next read's cost.
  */
 export const readStreamState = (
   ctx: RegionContext,
   store: EventStore,
   stream: StreamName,
+  keepSnapshots = true,
 ): ResultAsync<MembershipState, SgsyncError> => {
   const snapshots = ctx.ports.snapshots;
   if (snapshots === undefined) return fullState(store, stream);
 
-  return snapshots
+  const folded = snapshots
     .readSnapshot(stream)
     .orElse(() => okAsync<Snapshot | undefined, SgsyncError>(undefined))
-    .andThen((snapshot) => foldFrom(store, stream, snapshot))
-    .andThen((folded) => keepSnapshot(ctx, snapshots, stream, folded));
+    .andThen((snapshot) => foldFrom(store, stream, snapshot));
+
+  return keepSnapshots
+    ? folded.andThen((f) => keepSnapshot(ctx, snapshots, stream, f))
+    : folded.map((f) => f.state);
 };
 
 const fullState = (

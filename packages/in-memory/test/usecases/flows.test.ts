@@ -106,6 +106,29 @@ describe('handleLifecycleEvent', () => {
     expect(report.failures.map((f) => f.step)).toContain('record');
   });
 
+  it('keeps a member that a stale terminate action names, while in service', async () => {
+    // arrange: a terminate action for an instance the group shows in service
+    const cluster = createInMemoryCluster(config());
+    await handleLifecycleEvent(cluster.context(EAST), launch(cluster));
+    const [member] = cluster.region(EAST).autoScaling.instancesOf('db-east');
+    const stale: LifecycleEventInput = {
+      transition: 'terminating',
+      action: {
+        asgName: 'db-east',
+        hookName: 'sgsync-terminate',
+        token: 'not-a-real-token',
+        instanceId: member?.instanceId ?? '',
+      },
+    };
+
+    // act
+    const report = await handleLifecycleEvent(cluster.context(EAST), stale);
+
+    // assert
+    expect(report.recorded).toEqual([]);
+    expect(cidrsOf(cluster, EAST, EAST_SG)).toHaveLength(1);
+  });
+
   it('leaves alone an action of a group that is not in the cluster', async () => {
     // arrange
     const cluster = createInMemoryCluster(config());
@@ -240,6 +263,42 @@ describe('trueUp', () => {
       quota: 1,
     });
     expect(cidrsOf(cluster, EAST, EAST_SG)).toEqual([]);
+  });
+});
+
+describe('two runs in one region at once', () => {
+  it('reconciles again when another run moved the view while it applied', async () => {
+    // arrange: run A stops at its read of the rules, holding an old view
+    let atGate = (): void => undefined;
+    const gateReached = new Promise<void>((resolve) => (atGate = resolve));
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const sleep = (ms: number): Promise<void> => {
+      if (ms !== 7) return Promise.resolve();
+      atGate();
+      return released;
+    };
+    const cluster = createInMemoryCluster(config(), { hooks: false, sleep });
+    const scaling = cluster.region(EAST).autoScaling;
+    scaling.attach('db-east');
+    const leaver = scaling.attach('db-east');
+    await trueUp(cluster.context(EAST));
+    cluster.faults.delay(7, { region: EAST, operation: 'readRules' });
+    const runA = trueUp(cluster.context(EAST));
+    await gateReached;
+    cluster.faults.clear();
+
+    // act: run B records the leave and revokes; then A goes on
+    scaling.terminate(leaver);
+    await trueUp(cluster.context(EAST));
+    release();
+    await runA;
+
+    // assert
+    const running = scaling.instancesOf('db-east');
+    expect(cidrsOf(cluster, EAST, EAST_SG)).toEqual(
+      running.map((i) => `${i.addresses.publicIpv4}/32`),
+    );
   });
 });
 
