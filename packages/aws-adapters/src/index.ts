@@ -39,6 +39,7 @@ export {
 export {
   AutoScalingMembershipSource,
   lifecycleStateOf,
+  primaryIpv6,
   timerSleep,
   type AutoScalingMembershipSourceOptions,
   type Sleep,

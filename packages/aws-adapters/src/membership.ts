@@ -9,6 +9,9 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import {
+  canonicalCidr,
+  compareText,
+  isIpv6,
   memberCidr,
   type Addresses,
   type AddressKind,
@@ -66,7 +69,10 @@ export const timerSleep: Sleep = (ms) =>
  * no instances, as Auto Scaling answers. An instance that is a member but
  * lacks the configured address kind is looked at again, all such
  * instances in one call, with a doubling wait; if the address is still
- * missing it is reported with `addressPending`, never dropped.
+ * missing it is reported with `addressPending`, never dropped. An
+ * instance EC2 does not describe at all (it answers with a delay after a
+ * launch) is reported with `addressesKnown: false`, so that the members'
+ * recorded addresses are kept rather than taken as gone.
  *
  * @example
  * ```ts
@@ -218,7 +224,9 @@ export class AutoScalingMembershipSource implements MembershipSource {
     instance: GroupInstance,
     known: ReadonlyMap<string, Addresses>,
   ): ObservedInstance {
-    const addresses = known.get(instance.instanceId) ?? {};
+    const addresses = known.get(instance.instanceId);
+    if (addresses === undefined) return notDescribed(instance);
+
     const pending =
       isMemberState(instance.state) &&
       memberCidr(addresses, this.#options.addressKind) === undefined;
@@ -247,8 +255,20 @@ const instancesOf = (groups: readonly AutoScalingGroup[]): GroupInstance[] =>
     })),
   );
 
+/**
+ * An instance EC2 did not describe: its addresses are unknown (not
+ * absent), and pending while it is a member.
+ */
+const notDescribed = (instance: GroupInstance): ObservedInstance => ({
+  ...instance,
+  addresses: {},
+  addressPending: isMemberState(instance.state),
+  addressesKnown: false,
+});
+
+/** The states the core counts as members (standby keeps its rules). */
 const isMemberState = (state: LifecycleState): boolean =>
-  state === 'launching' || state === 'in-service';
+  state === 'launching' || state === 'in-service' || state === 'standby';
 
 const LIFECYCLE_STATES: Readonly<Record<string, LifecycleState>> = {
   Pending: 'launching',
@@ -260,15 +280,17 @@ const LIFECYCLE_STATES: Readonly<Record<string, LifecycleState>> = {
   Terminating: 'leaving',
   'Terminating:Wait': 'leaving',
   'Terminating:Proceed': 'leaving',
-  Detaching: 'leaving',
   Terminated: 'gone',
-  Detached: 'gone',
+  Detaching: 'detaching',
+  Detached: 'detaching',
 };
 
 /**
  * An Auto Scaling lifecycle state in the core's terms. Every `Warmed:*`
- * state is `warm-pool`. A state this code does not know is `standby`: not
- * a member, and not gone for good.
+ * state is `warm-pool`. `Detaching` and `Detached` are `detaching`: the
+ * instance leaves the group but lives on, and may be attached again. A
+ * state this code does not know is `standby`: a member that is kept, and
+ * never gone for good.
  */
 export const lifecycleStateOf = (state: string | undefined): LifecycleState => {
   if (state === undefined) return 'standby';
@@ -279,7 +301,8 @@ export const lifecycleStateOf = (state: string | undefined): LifecycleState => {
 
 /**
  * The addresses of an instance: its public and private IPv4 addresses and
- * the first IPv6 address of its primary network interface.
+ * one IPv6 address of its primary network interface, chosen as
+ * {@link primaryIpv6} says.
  */
 export const addressesOf = (instance: Instance): Addresses => {
   const ipv6 = primaryIpv6(instance);
@@ -295,12 +318,33 @@ export const addressesOf = (instance: Instance): Addresses => {
   };
 };
 
-const primaryIpv6 = (instance: Instance): string | undefined => {
+/**
+ * The IPv6 address of an instance, in canonical form, whatever order EC2
+ * lists them in: the primary interface's address marked `IsPrimaryIpv6`,
+ * or else the first of its addresses in canonical order, or else the
+ * instance's `Ipv6Address`. The same instance always gives the same
+ * address, so that an answer in another order never moves its rules.
+ */
+export const primaryIpv6 = (instance: Instance): string | undefined => {
   const primary = (instance.NetworkInterfaces ?? []).find(
     (eni) => (eni.Attachment?.DeviceIndex ?? 0) === 0,
   );
+  const listed = primary?.Ipv6Addresses ?? [];
+  const marked = listed.find((a) => a.IsPrimaryIpv6 === true)?.Ipv6Address;
+  const all = listed.flatMap((a) => canonicalIpv6(a.Ipv6Address) ?? []);
 
-  return primary?.Ipv6Addresses?.[0]?.Ipv6Address ?? instance.Ipv6Address;
+  return (
+    canonicalIpv6(marked) ??
+    all.sort(compareText)[0] ??
+    canonicalIpv6(instance.Ipv6Address)
+  );
+};
+
+/** An IPv6 address in canonical form; undefined when it is not one. */
+const canonicalIpv6 = (address: string | undefined): string | undefined => {
+  if (address === undefined || !isIpv6(address)) return undefined;
+
+  return canonicalCidr(`${address}/128`)?.replace(/\/128$/, '');
 };
 
 const merge = (

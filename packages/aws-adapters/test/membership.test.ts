@@ -10,6 +10,7 @@ import {
 import {
   AutoScalingMembershipSource,
   lifecycleStateOf,
+  primaryIpv6,
 } from '@sgsync/aws-adapters';
 import type { AddressKind } from '@sgsync/core';
 import { errOf, okOf } from '@sgsync/core/testing';
@@ -124,6 +125,63 @@ describe('AutoScalingMembershipSource with SDK stubs', () => {
     ]);
   });
 
+  it('reports an instance EC2 does not describe as addresses unknown (SDK stub)', async () => {
+    autoScaling
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolves(groupOf(['i-a', 'i-b']));
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolves(instancesOf([withPublic('i-a', 1)]));
+
+    const observation = await okOf(source().observe(['orders']));
+
+    expect(ec2.commandCalls(DescribeInstancesCommand)).toHaveLength(3);
+    expect(observation.instances[1]).toStrictEqual({
+      instanceId: 'i-b',
+      asgName: 'orders',
+      state: 'in-service',
+      addresses: {},
+      addressPending: true,
+      addressesKnown: false,
+    });
+    expect(observation.instances[0]).not.toHaveProperty('addressesKnown');
+  });
+
+  it('reports a leaving instance EC2 does not describe as unknown, not pending (SDK stub)', async () => {
+    autoScaling
+      .on(DescribeAutoScalingGroupsCommand)
+      .resolves(groupOf(['i-a'], 'Detaching'));
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+    const observation = await okOf(source().observe(['orders']));
+
+    expect(observation.instances[0]).toMatchObject({
+      state: 'detaching',
+      addressPending: false,
+      addressesKnown: false,
+    });
+  });
+
+  it('keeps the addresses of an earlier look when a later one misses the instance (SDK stub)', async () => {
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupOf(['i-a']));
+    ec2
+      .on(DescribeInstancesCommand)
+      .resolvesOnce(
+        instancesOf([{ InstanceId: 'i-a', PrivateIpAddress: '10.0.0.1' }]),
+      )
+      .resolves({ Reservations: [] });
+
+    const observation = await okOf(source().observe(['orders']));
+
+    expect(observation.instances[0]).toStrictEqual({
+      instanceId: 'i-a',
+      asgName: 'orders',
+      state: 'in-service',
+      addresses: { privateIpv4: '10.0.0.1' },
+      addressPending: true,
+    });
+  });
+
   it('reads the first IPv6 address of the primary interface (SDK stub)', async () => {
     autoScaling.on(DescribeAutoScalingGroupsCommand).resolves(groupOf(['i-a']));
     ec2.on(DescribeInstancesCommand).resolves(
@@ -153,6 +211,55 @@ describe('AutoScalingMembershipSource with SDK stubs', () => {
       ipv6: '2001:db8::1',
     });
     expect(waits).toStrictEqual([]);
+  });
+
+  it('chooses the same IPv6 address whatever order EC2 lists them in (SDK stub)', async () => {
+    const listed = ['2001:db8::20', '2001:DB8::3', '2001:db8:0:0::1f'];
+    const orders = [listed, [...listed].reverse(), [listed[1], listed[0]]];
+    const chosen = orders.map((order) =>
+      primaryIpv6({
+        InstanceId: 'i-a',
+        NetworkInterfaces: [
+          {
+            Attachment: { DeviceIndex: 0 },
+            Ipv6Addresses: (order as string[]).map((Ipv6Address) => ({
+              Ipv6Address,
+            })),
+          },
+        ],
+      }),
+    );
+
+    expect(chosen).toStrictEqual([
+      '2001:db8::1f',
+      '2001:db8::1f',
+      '2001:db8::20',
+    ]);
+  });
+
+  it('prefers the address EC2 marks as the primary IPv6 address (SDK stub)', () => {
+    const chosen = primaryIpv6({
+      InstanceId: 'i-a',
+      Ipv6Address: '2001:db8::7',
+      NetworkInterfaces: [
+        {
+          Attachment: { DeviceIndex: 0 },
+          Ipv6Addresses: [
+            { Ipv6Address: '2001:db8::1' },
+            { Ipv6Address: '2001:DB8::9', IsPrimaryIpv6: true },
+          ],
+        },
+      ],
+    });
+
+    expect(chosen).toBe('2001:db8::9');
+  });
+
+  it('falls back to the instance IPv6 address without a primary interface list (SDK stub)', () => {
+    expect(
+      primaryIpv6({ InstanceId: 'i-a', Ipv6Address: '2001:db8:0::5' }),
+    ).toBe('2001:db8::5');
+    expect(primaryIpv6({ InstanceId: 'i-a' })).toBeUndefined();
   });
 
   it('does not wait for the address of an instance that is leaving (SDK stub)', async () => {
@@ -215,9 +322,10 @@ describe('AutoScalingMembershipSource with SDK stubs', () => {
     ['Terminating', 'leaving'],
     ['Terminating:Wait', 'leaving'],
     ['Terminating:Proceed', 'leaving'],
-    ['Detaching', 'leaving'],
     ['Terminated', 'gone'],
-    ['Detached', 'gone'],
+    ['Detaching', 'detaching'],
+    ['Detached', 'detaching'],
+    ['Quarantined', 'standby'],
     ['Warmed:Pending', 'warm-pool'],
     ['Warmed:Running', 'warm-pool'],
     ['Warmed:Hibernated', 'warm-pool'],
