@@ -4,6 +4,7 @@ import {
   handleRemoteChange,
   trueUp,
   type ActualRule,
+  type AddressFamily,
   type ClusterConfig,
   type LifecycleEventInput,
   type RegionContext,
@@ -424,8 +425,12 @@ export class Simulation {
     if (!rule) return skip('no member to copy a rule of');
     const target = targetOf(this.cluster, region);
     const rules = rulesIn(this.cluster, region);
-    const family = rule.cidr?.includes(':') ? 'ipv6' : 'ipv4';
-    if (familyCount(rules, family) >= this.config.quota.rulesPerGroup) {
+    const families: readonly AddressFamily[] =
+      rule.cidr === undefined
+        ? ['ipv4', 'ipv6']
+        : [rule.cidr.includes(':') ? 'ipv6' : 'ipv4'];
+    const quota = this.config.quota.rulesPerGroup;
+    if (families.some((f) => familyCount(rules, f) >= quota)) {
       return skip('the group is full: EC2 refuses the operator too');
     }
 

@@ -84,8 +84,13 @@ export const familyCount = (
   rules: readonly ActualRule[],
   family: AddressFamily,
 ): number =>
-  rules.filter((r) => r.cidr === undefined || familyOf(r.cidr) === family)
-    .length;
+  rules
+    .filter((r) =>
+      r.cidr === undefined
+        ? r.family === undefined || r.family === family
+        : familyOf(r.cidr) === family,
+    )
+    .reduce((n, r) => n + (r.weight ?? 1), 0);
 
 /** The family of a rule key (its CIDR is the last field). */
 export const familyOfKey = (key: string): AddressFamily =>

@@ -51,4 +51,22 @@ describe('histories the simulation once failed', () => {
     // assert
     expect(outcome.violations).toStrictEqual([]);
   });
+
+  it('never lets the operator fill an IPv6 group past its quota with a group-sourced rule', async () => {
+    // arrange: a full IPv6 group; a group-sourced rule counts in both
+    // families, so EC2 refuses it too
+    const shape: ClusterShape = { ...twoRegions(2), addressKind: 'ipv6' };
+    const steps: Step[] = [
+      { kind: 'attach', region: 0, late: false },
+      { kind: 'attach', region: 0, late: false },
+      { kind: 'true-up', region: 0 },
+      { kind: 'operator-add', region: 0, rule: 'group-source' },
+    ];
+
+    // act
+    const outcome = await play(shape, steps);
+
+    // assert
+    expect(outcome.violations).toStrictEqual([]);
+  });
 });

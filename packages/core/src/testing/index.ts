@@ -17,6 +17,25 @@
  *
  * @packageDocumentation
  */
+export {
+  actualRuleArb,
+  addressesArb,
+  addressKindArb,
+  clusterConfigArb,
+  instanceIdArb,
+  ipv4Arb,
+  ipv6Arb,
+  lifecycleStateArb,
+  markerArb,
+  membershipEventArb,
+  observedInstanceArb,
+  rawClusterConfigArb,
+  ruleArb,
+  ruleTemplateArb,
+  singleAddressCidrArb,
+  type ActualRuleOptions,
+  type ObservedInstanceOptions,
+} from './arbitraries.js';
 export { deciderSpec, type DeciderThen, type DeciderWhen } from './decider.js';
 export { eventStoreContract } from './eventStore.js';
 export { CONTRACT_MARKER, firewallContract } from './firewall.js';
