@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { runDemo } from './demo.js';
 import { readClusterConfig, runPlan } from './plan.js';
 import { parseSimulateOptions, runSimulate } from './simulate.js';
@@ -8,12 +8,19 @@ import { parseSimulateOptions, runSimulate } from './simulate.js';
 /* eslint-disable no-console */
 const print = (line: string): void => console.log(line);
 
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('sgsync')
   .description(
     'Keeps security groups in several AWS regions open to exactly the ' +
       'instances of one cluster.',
   )
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride();
 
 program
   .command('demo')
@@ -86,7 +93,7 @@ program
       },
       print,
     );
-    process.exitCode = outcome.planned ? 0 : 1;
+    process.exitCode = outcome.usage ? 2 : outcome.planned ? 0 : 1;
   });
 
 interface RawPlanOptions {
@@ -96,4 +103,12 @@ interface RawPlanOptions {
   readonly endpoint?: string;
 }
 
-await program.parseAsync(process.argv);
+/** Wrong usage (an unknown option, a missing one) exits 2; help exits 0. */
+const USAGE_EXIT = 2;
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  process.exitCode = error.exitCode === 0 ? 0 : USAGE_EXIT;
+}

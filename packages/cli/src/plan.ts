@@ -33,6 +33,8 @@ export interface PlanOutcome {
   readonly planned: boolean;
   /** How many rules the plans would authorize and revoke, in all. */
   readonly changes: number;
+  /** True when the options named something the cluster does not have. */
+  readonly usage?: boolean;
 }
 
 /** Builds a region's ports; AWS by default, replaceable in tests. */
@@ -90,6 +92,13 @@ export const runPlan = async (
       ? options.regions
       : config.regions.map((r) => r.name);
   const reports: RunReport[] = [];
+  const unknown = regions.filter(
+    (r) => !config.regions.some((c) => c.name === r),
+  );
+  if (unknown.length > 0) {
+    print(`not a region of cluster ${config.cluster}: ${unknown.join(', ')}`);
+    return { planned: false, changes: 0, usage: true };
+  }
   for (const region of regions) {
     const ctx = createRegionContext(config, portsOf(config, region));
     if (ctx.isErr()) {
@@ -115,7 +124,9 @@ const awsPorts =
 const printReport = (report: RunReport, json: boolean, print: Print) => {
   if (!json) {
     print(`${report.region}:`);
-    reportLines(report).forEach((line) => print(`  ${line}`));
+    reportLines(report)
+      .filter((line) => !line.startsWith('recorded '))
+      .forEach((line) => print(`  ${line}`));
     return;
   }
 

@@ -71,6 +71,24 @@ describe('sgsync plan', () => {
     ]);
   });
 
+  it('names a region that is not in the cluster, as a usage error', async () => {
+    // arrange
+    const cluster = createInMemoryCluster(demoConfig(), { hooks: false });
+    const lines: string[] = [];
+
+    // act
+    const outcome = await runPlan(
+      cluster.config,
+      options({ regions: ['ap-south-1'] }),
+      (line) => lines.push(line),
+      (_config, region) => cluster.region(region).ports,
+    );
+
+    // assert
+    expect(outcome).toMatchObject({ planned: false, usage: true });
+    expect(lines).toEqual(['not a region of cluster orders-db: ap-south-1']);
+  });
+
   it('reports a region that cannot be planned', async () => {
     // arrange
     const cluster = createInMemoryCluster(demoConfig(), { hooks: false });
