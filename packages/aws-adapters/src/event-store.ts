@@ -9,13 +9,16 @@ import {
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type {
-  EventStore,
-  MembershipEvent,
-  SgsyncError,
-  StoredEvent,
-  StreamName,
-  StreamSlice,
+import {
+  parseMembershipEvent,
+  parseStoredEvents,
+  type EventStore,
+  type InputInvalid,
+  type MembershipEvent,
+  type SgsyncError,
+  type StoredEvent,
+  type StreamName,
+  type StreamSlice,
 } from '@sgsync/core';
 import {
   err,
@@ -168,11 +171,18 @@ export class DynamoDbEventStore implements EventStore {
       .orElse((error) => this.#appendFailed(error, stream, expectedVersion));
   }
 
-  /** Copies another region's events, keeping their versions; idempotent. */
+  /**
+   * Copies another region's events, keeping their versions; idempotent.
+   * A copy with a malformed event is refused, as `InputInvalid`, before
+   * anything is written.
+   */
   copyEvents(
     stream: StreamName,
     events: readonly StoredEvent[],
   ): ResultAsync<{ readonly copied: number }, SgsyncError> {
+    const checked = parseStoredEvents(events);
+    if (checked.isErr()) return errAsync(copyRefused(stream, checked.error));
+
     const ordered = [...events].sort((a, b) => a.version - b.version);
 
     return ordered
@@ -362,13 +372,10 @@ const sameEvent = (item: Item, event: MembershipEvent): boolean =>
   item['type']?.S === event.type &&
   item['data']?.S === canonicalJson(event.data);
 
-const EVENT_TYPES = new Set([
-  'MemberJoined',
-  'MemberLeft',
-  'MemberAddressesChanged',
-]);
-
-/** Items to events, checking that versions follow on without a gap. */
+/**
+ * Items to events, checking that versions follow on without a gap and
+ * that every item holds a membership event as this version writes them.
+ */
 const toEvents = (
   stream: StreamName,
   fromVersion: number,
@@ -377,29 +384,32 @@ const toEvents = (
   const events: StoredEvent[] = [];
   for (const [i, item] of items.entries()) {
     const version = Number(item['version']?.N);
-    const event = eventOf(item);
     if (version !== fromVersion + i + 1) {
       return err(corrupt(stream, fromVersion + i + 1, 'is missing'));
     }
-    if (event === undefined) {
-      return err(corrupt(stream, version, 'is not a membership event'));
-    }
-    events.push({ stream, version, event });
+
+    const event = eventOf(item);
+    if (event.isErr()) return err(corrupt(stream, version, event.error));
+    events.push({ stream, version, event: event.value });
   }
 
   return ok(events);
 };
 
-const eventOf = (item: Item): MembershipEvent | undefined => {
+/** The event an item holds, or what is wrong with it. */
+const eventOf = (item: Item): Result<MembershipEvent, string> => {
   const type = item['type']?.S;
   const data = item['data']?.S;
-  if (type === undefined || data === undefined || !EVENT_TYPES.has(type)) {
-    return undefined;
+  if (type === undefined || data === undefined) {
+    return err('is not a membership event: no type or no data');
   }
+
   try {
-    return { type, data: JSON.parse(data) } as MembershipEvent;
+    return parseMembershipEvent({ type, data: JSON.parse(data) }).mapErr(
+      (e) => `is ${e.message}`,
+    );
   } catch {
-    return undefined;
+    return err('is not a membership event: its data is not JSON');
   }
 };
 
@@ -477,6 +487,15 @@ const corrupt = (
   message: `${stream} version ${version} ${what}`,
   stream,
   version,
+});
+
+/** The schema's refusal of a copy, naming the stream. */
+const copyRefused = (
+  stream: StreamName,
+  error: InputInvalid,
+): InputInvalid => ({
+  ...error,
+  message: `a copy to ${stream} is refused: ${error.message}`,
 });
 
 const tooLong = (stream: StreamName, events: number, items: number) =>

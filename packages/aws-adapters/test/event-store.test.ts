@@ -1,5 +1,6 @@
 import {
   DynamoDBClient,
+  PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -7,6 +8,7 @@ import {
   DynamoDbEventStore,
   MAX_ITEMS_PER_TRANSACTION,
 } from '@sgsync/aws-adapters';
+import type { StoredEvent } from '@sgsync/core';
 import { errOf, joinedEvents, okOf } from '@sgsync/core/testing';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -14,6 +16,8 @@ import { networkError, serviceError } from './support/sdk-errors.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const STREAM = 'orders/eu-west-1';
+const LEFT_DATA =
+  '{"cause":"true-up","instanceId":"i-1","observedAt":"t","reason":"parked"}';
 
 const store = () =>
   new DynamoDbEventStore({
@@ -112,7 +116,7 @@ describe('DynamoDbEventStore with SDK stubs', () => {
       stream: { S: STREAM },
       version: { N: String(version) },
       type: { S: 'MemberLeft' },
-      data: { S: '{}' },
+      data: { S: LEFT_DATA },
     });
     dynamo.on(QueryCommand).resolves({ Items: [item(1), item(3)] });
 
@@ -121,14 +125,61 @@ describe('DynamoDbEventStore with SDK stubs', () => {
     expect(error).toMatchObject({ kind: 'StreamCorrupt', version: 2 });
   });
 
+  it.each([
+    ['data that is not JSON', 'MemberLeft', '{"instanceId":'],
+    ['a type no version writes', 'MemberVanished', '{"instanceId":"i-1"}'],
+    ['data without its fields', 'MemberLeft', '{"instanceId":"i-1"}'],
+  ])(
+    'fails a read with StreamCorrupt on an item with %s (SDK stub)',
+    async (_what, type, data) => {
+      dynamo.on(QueryCommand).resolves({
+        Items: [
+          {
+            stream: { S: STREAM },
+            version: { N: '1' },
+            type: { S: type },
+            data: { S: data },
+          },
+        ],
+      });
+
+      const error = await errOf(store().readStream(STREAM));
+
+      expect(error).toMatchObject({
+        kind: 'StreamCorrupt',
+        stream: STREAM,
+        version: 1,
+      });
+      expect(error.message).toContain(`${STREAM} version 1 is`);
+    },
+  );
+
+  it('refuses a copy with a malformed event before any call (SDK stub)', async () => {
+    dynamo.on(PutItemCommand).resolves({});
+    const good = joinedEvents(2).map((event, i) => ({
+      stream: STREAM,
+      version: i + 1,
+      event,
+    }));
+    const bad = {
+      stream: STREAM,
+      version: 3,
+      event: { type: 'MemberJoined', data: { instanceId: '' } },
+    } as unknown as StoredEvent;
+
+    const error = await errOf(store().copyEvents(STREAM, [...good, bad]));
+
+    expect(error.kind).toBe('InputInvalid');
+    expect(error.message).toContain(STREAM);
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
   it('follows LastEvaluatedKey across pages of a consistent read (SDK stub)', async () => {
     const item = (version: number) => ({
       stream: { S: STREAM },
       version: { N: String(version) },
       type: { S: 'MemberLeft' },
-      data: {
-        S: '{"cause":"true-up","instanceId":"i-1","observedAt":"t","reason":"parked"}',
-      },
+      data: { S: LEFT_DATA },
     });
     dynamo
       .on(QueryCommand)

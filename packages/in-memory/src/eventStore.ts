@@ -1,10 +1,13 @@
-import type {
-  EventStore,
-  MembershipEvent,
-  SgsyncError,
-  StoredEvent,
-  StreamName,
-  StreamSlice,
+import {
+  parseMembershipEvent,
+  parseStoredEvents,
+  type EventStore,
+  type InputInvalid,
+  type MembershipEvent,
+  type SgsyncError,
+  type StoredEvent,
+  type StreamName,
+  type StreamSlice,
 } from '@sgsync/core';
 import { err, ok, type Result, type ResultAsync } from 'neverthrow';
 import type { Operation } from './faults.js';
@@ -53,7 +56,7 @@ export class InMemoryEventStore implements EventStore {
     stream: StreamName,
     fromVersion = 0,
   ): ResultAsync<StreamSlice, SgsyncError> {
-    return this.call('readStream', () => ok(this.slice(stream, fromVersion)));
+    return this.call('readStream', () => this.slice(stream, fromVersion));
   }
 
   /** Appends all events, or none when the stream is at another version. */
@@ -70,19 +73,40 @@ export class InMemoryEventStore implements EventStore {
   /**
    * Copies another region's events, keeping their versions: held events
    * are skipped, a held version with other content fails with
-   * `StreamCorrupt`, and so does a copy that would leave a gap. Nothing
-   * is written unless every event fits.
+   * `StreamCorrupt`, and so does a copy that would leave a gap; a copy
+   * with a malformed event is `InputInvalid`. Nothing is written unless
+   * every event fits.
    */
   copyEvents(
     stream: StreamName,
     events: readonly StoredEvent[],
   ): ResultAsync<{ readonly copied: number }, SgsyncError> {
-    return this.call('copyEvents', () => this.copy(stream, events));
+    return this.call('copyEvents', () =>
+      parseStoredEvents(events)
+        .mapErr((e) => copyRefused(stream, e))
+        .andThen((checked) => this.copy(stream, checked)),
+    );
   }
 
-  /** Every event of a stream, read without faults or counting. */
+  /**
+   * Every event of a stream, read without faults or counting. Throws
+   * when the stream holds a malformed event.
+   */
   snapshot(stream: StreamName): StoredEvent[] {
-    return this.slice(stream, 0).events.slice();
+    return this.slice(stream, 0)._unsafeUnwrap().events.slice();
+  }
+
+  /**
+   * Puts any value as the next event of a stream, unchecked, as a damaged
+   * or foreign database item would be: for tests of what a read does with
+   * it. Returns the version it is at.
+   */
+  putRaw(stream: StreamName, value: unknown): number {
+    const text = canonicalJson(value ?? null);
+    const held = [...(this.streams.get(stream) ?? []), text];
+    this.streams.set(stream, held);
+
+    return held.length;
   }
 
   /** The names of every stream that holds events. */
@@ -100,18 +124,26 @@ export class InMemoryEventStore implements EventStore {
     );
   }
 
-  private slice(stream: StreamName, fromVersion: number): StreamSlice {
+  /**
+   * The events after `fromVersion`, each checked against the event
+   * schema: a malformed one (put there with {@link putRaw}) is
+   * `StreamCorrupt`, as a damaged database item would be.
+   */
+  private slice(
+    stream: StreamName,
+    fromVersion: number,
+  ): Result<StreamSlice, SgsyncError> {
     const held = this.streams.get(stream) ?? [];
     const from = Math.max(0, Math.min(fromVersion, held.length));
+    const events: StoredEvent[] = [];
+    for (const [i, text] of held.slice(from).entries()) {
+      const version = from + i + 1;
+      const event = eventOf(text);
+      if (event.isErr()) return err(corrupt(stream, version, event.error));
+      events.push({ stream, version, event: event.value });
+    }
 
-    return {
-      version: held.length,
-      events: held.slice(from).map((text, i) => ({
-        stream,
-        version: from + i + 1,
-        event: JSON.parse(text) as MembershipEvent,
-      })),
-    };
+    return ok({ version: held.length, events });
   }
 
   private append(
@@ -176,6 +208,16 @@ const place = (
   working.push(text);
   return undefined;
 };
+
+/** The event a held text is, or what is wrong with it. */
+const eventOf = (text: string): Result<MembershipEvent, string> =>
+  parseMembershipEvent(JSON.parse(text)).mapErr((e) => `is ${e.message}`);
+
+/** The schema's refusal of a copy, naming the stream. */
+const copyRefused = (stream: StreamName, error: InputInvalid): SgsyncError => ({
+  ...error,
+  message: `a copy to ${stream} is refused: ${error.message}`,
+});
 
 /** JSON with object keys in code-unit order: equal values, equal text. */
 export const canonicalJson = (value: unknown): string =>

@@ -89,6 +89,36 @@ describe('InMemoryEventStore', () => {
 
     expect(error).toMatchObject({ kind: 'StreamCorrupt', version: 1 });
   });
+
+  it('reads a malformed stored event as StreamCorrupt naming its version', async () => {
+    // arrange: a good event, then one of a type no version writes
+    const store = new InMemoryEventStore({ region: 'us-east-1' });
+    await okOf(store.appendToStream('s', 0, [joinedEvent(1)]));
+    store.putRaw('s', { type: 'MemberVanished', data: {} });
+
+    // act
+    const error = await errOf(store.readStream('s'));
+    const before = await okOf(store.readStream('s', 2));
+
+    // assert
+    expect(error).toMatchObject({
+      kind: 'StreamCorrupt',
+      stream: 's',
+      version: 2,
+    });
+    expect(error.message).toContain('s version 2');
+    expect(before).toStrictEqual({ version: 2, events: [] });
+  });
+
+  it('reads an event with a field it does not know as StreamCorrupt', async () => {
+    const store = new InMemoryEventStore({ region: 'us-east-1' });
+    const event = joinedEvent(1);
+    store.putRaw('s', { ...event, data: { ...event.data, extra: 1 } });
+
+    const error = await errOf(store.readStream('s'));
+
+    expect(error).toMatchObject({ kind: 'StreamCorrupt', version: 1 });
+  });
 });
 
 describe('InMemoryAutoScaling', () => {

@@ -274,6 +274,28 @@ const copying = (h: Get): void => {
     expect(error).toMatchObject({ kind: 'StreamCorrupt', stream, version: 2 });
     expect(slice.events).toStrictEqual(storedOf(stream, joinedEvents(2)));
   });
+
+  it('refuses to copy a malformed event and writes nothing', async () => {
+    // arrange: two good events, then a MemberLeft without its reason
+    const stream = h().newStream();
+    const good = storedOf(stream, joinedEvents(2));
+    const malformed = {
+      stream,
+      version: 3,
+      event: { type: 'MemberLeft', data: { instanceId: 'i-1' } },
+    } as unknown as StoredEvent;
+
+    // act
+    const error = await errOf(
+      h().store.copyEvents(stream, [...good, malformed]),
+    );
+    const slice = await okOf(h().store.readStream(stream));
+
+    // assert
+    expect(error.kind).toBe('InputInvalid');
+    expect(error.message).toContain(stream);
+    expect(slice).toStrictEqual({ version: 0, events: [] });
+  });
 };
 
 const roundTrips = (h: Get): void => {
@@ -287,6 +309,7 @@ const roundTrips = (h: Get): void => {
       addressesChangedEvent(2, {}),
       leftEvent(1, 'terminated'),
       leftEvent(3, 'parked'),
+      leftEvent(2, 'detached'),
     ];
 
     await seeded(h().store, stream, events);
