@@ -20,6 +20,26 @@ export interface Telemetry {
   readonly metrics: Metrics;
 }
 
+/** The cluster each Metrics instance was given as a default dimension. */
+const clusterDimensionOf = new WeakMap<Metrics, string>();
+
+/**
+ * Makes `cluster` a default dimension of every metric, once per Metrics
+ * instance: Powertools warns that a dimension "has already been added"
+ * each time one is set again, so a handler created again over the same
+ * instance (a second region in tests, a module loaded twice) sets it only
+ * if the value changes.
+ */
+export const setClusterDimension = (
+  metrics: Metrics,
+  cluster: string,
+): void => {
+  if (clusterDimensionOf.get(metrics) === cluster) return;
+
+  metrics.setDefaultDimensions({ cluster });
+  clusterDimensionOf.set(metrics, cluster);
+};
+
 /** The log fields of an error: its kind, message and problems if any. */
 export const errorFields = (error: SgsyncError): LogFields => ({
   [F.errorKind]: error.kind,
