@@ -126,6 +126,16 @@ describe('parseClusterConfig', () => {
     ]);
   });
 
+  it('refuses icmp for IPv6 addresses, which need ICMPv6', () => {
+    const error = parseClusterConfig({
+      ...valid,
+      addressKind: 'ipv6',
+      rules: [{ protocol: 'icmp', fromPort: -1, toPort: -1 }],
+    })._unsafeUnwrapErr();
+
+    expect(error.problems.map((p) => p.path)).toEqual(['rules.0.protocol']);
+  });
+
   it('refuses a marker description AWS would refuse', () => {
     const error = parseClusterConfig({
       ...valid,

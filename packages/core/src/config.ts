@@ -150,6 +150,7 @@ export const parseClusterConfig = (
  * report) even when the schema found other problems.
  */
 interface LooseConfig {
+  readonly addressKind: unknown;
   readonly regions: readonly {
     readonly name?: unknown;
     readonly asgNames?: unknown;
@@ -162,6 +163,7 @@ const loose = (input: unknown): LooseConfig => {
   const record = isRecord(input) ? input : {};
 
   return {
+    addressKind: record['addressKind'],
     regions: arrayOf(record['regions']).filter(isRecord),
     rules: arrayOf(record['rules']).filter(isRecord),
   };
@@ -212,6 +214,16 @@ const crossChecks = (raw: LooseConfig): Problem[] => [
     ),
   ),
   ...raw.rules.flatMap((t, i) => templateProblems(t, `rules.${i}`)),
+  ...raw.rules.flatMap((t, i) =>
+    raw.addressKind === 'ipv6' && t['protocol'] === 'icmp'
+      ? [
+          {
+            path: `rules.${i}.protocol`,
+            reason: 'icmp is IPv4 only; ICMPv6 is not supported yet',
+          },
+        ]
+      : [],
+  ),
 ];
 
 const duplicates = (

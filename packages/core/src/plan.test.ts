@@ -182,6 +182,58 @@ describe('computePlan', () => {
     expect(plan.isOk()).toBe(true);
   });
 
+  it('counts a rule by its weight, in its family only', () => {
+    // arrange: a prefix list of 20 entries, an IPv6 list, an ICMPv6 rule
+    const listed = (ruleId: string, family: 'ipv4' | 'ipv6', weight = 1) => ({
+      ...actual('sgr-x', rule('192.0.2.1/32'), 'operator'),
+      ruleId,
+      cidr: undefined,
+      family,
+      weight,
+    });
+    const present = [
+      listed('sgr-1', 'ipv4', 20),
+      listed('sgr-2', 'ipv6', 30),
+      listed('sgr-3', 'ipv6'),
+      actual('sgr-4', rule('192.0.2.4/32'), 'operator'),
+    ];
+    const desired = [rule('198.51.100.1/32'), rule('198.51.100.2/32')];
+
+    // act
+    const fits = computePlan(input({ desired, actual: present, quota: 23 }));
+    const over = computePlan(input({ desired, actual: present, quota: 22 }));
+
+    // assert
+    expect(fits.isOk()).toBe(true);
+    expect(over._unsafeUnwrapErr()).toMatchObject({
+      family: 'ipv4',
+      needed: 23,
+    });
+  });
+
+  it('counts a rule of no known family in both families', () => {
+    // arrange: a rule whose source is another security group
+    const grouped = {
+      ...actual('sgr-1', rule('192.0.2.1/32'), 'operator'),
+      cidr: undefined,
+    };
+
+    // act
+    const plan = computePlan(
+      input({
+        desired: [rule('2001:db8::1/128')],
+        actual: [grouped],
+        quota: 1,
+      }),
+    );
+
+    // assert
+    expect(plan._unsafeUnwrapErr()).toMatchObject({
+      family: 'ipv6',
+      needed: 2,
+    });
+  });
+
   it('never refuses a plan that only revokes, even over quota', () => {
     // arrange
     const present = [

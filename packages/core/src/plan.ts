@@ -127,6 +127,11 @@ const quotaProblem = (
   return undefined;
 };
 
+/**
+ * The rules of a family the target keeps after the plan's revocations,
+ * each counted by its weight (a prefix list counts as its maximum
+ * entries). A rule of no known family counts in both.
+ */
 const rulesAfter = (
   actual: readonly ActualRule[],
   plan: Plan,
@@ -134,11 +139,15 @@ const rulesAfter = (
 ): number => {
   const revoked = new Set(plan.revoke.map((r) => r.ruleId));
 
-  return actual.filter(
-    (r) =>
-      !revoked.has(r.ruleId) &&
-      (r.cidr === undefined || familyOf(r.cidr) === family),
-  ).length;
+  return actual
+    .filter((r) => !revoked.has(r.ruleId) && countsIn(r, family))
+    .reduce((sum, r) => sum + (r.weight ?? 1), 0);
+};
+
+const countsIn = (rule: ActualRule, family: AddressFamily): boolean => {
+  const own = rule.cidr === undefined ? rule.family : familyOf(rule.cidr);
+
+  return own === undefined || own === family;
 };
 
 const quotaExceeded = (

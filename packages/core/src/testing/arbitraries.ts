@@ -277,10 +277,21 @@ export const rawClusterConfigArb = (): fc.Arbitrary<Record<string, unknown>> =>
         ),
         eventTable: 'sgsync-events',
       })),
-      rules: c.rules,
+      rules: rulesFor(c.rules, c.addressKind),
       addressKind: c.addressKind,
       quota: { rulesPerGroup: c.quota },
     }));
+
+/** ICMP is IPv4's: an IPv6 cluster gets tcp in its place. */
+const rulesFor = (
+  rules: readonly RuleTemplate[],
+  kind: AddressKind,
+): RuleTemplate[] =>
+  rules.map((r) =>
+    kind === 'ipv6' && r.protocol === 'icmp'
+      ? { protocol: 'tcp', fromPort: 7000, toPort: 7000 }
+      : r,
+  );
 
 /** A parsed cluster configuration, from {@link rawClusterConfigArb}. */
 export const clusterConfigArb = (): fc.Arbitrary<ClusterConfig> =>
