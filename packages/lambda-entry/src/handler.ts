@@ -39,7 +39,12 @@ import {
   type Environment,
   type Settings,
 } from './settings.js';
-import { errorFields, recordRun, type Telemetry } from './telemetry.js';
+import {
+  errorFields,
+  recordRun,
+  setClusterDimension,
+  type Telemetry,
+} from './telemetry.js';
 import { summarise, type InvocationResult } from './result.js';
 
 /** Builds a region's ports for the cluster: AWS in Lambda, memory in tests. */
@@ -163,7 +168,7 @@ const announce = (telemetry: Telemetry, settings: Settings): void => {
     [F.cluster]: settings.config.cluster,
     [F.localRegion]: settings.region,
   });
-  telemetry.metrics.setDefaultDimensions({ cluster: settings.config.cluster });
+  setClusterDimension(telemetry.metrics, settings.config.cluster);
   telemetry.logger.info('configuration read', {
     [F.boundMs]: settings.lifecycleBoundMs,
   });
