@@ -136,13 +136,15 @@ describe('parseClusterConfig', () => {
     expect(error.problems.map((p) => p.path)).toEqual(['rules.0.protocol']);
   });
 
-  it('refuses a marker description AWS would refuse', () => {
-    const error = parseClusterConfig({
-      ...valid,
-      marker: { description: 'sgsync <managed>' },
-    })._unsafeUnwrapErr();
+  it('refuses a marker description AWS would refuse or could trim', () => {
+    for (const description of ['sgsync <managed>', 'sgsync ', ' sgsync']) {
+      const error = parseClusterConfig({
+        ...valid,
+        marker: { description },
+      })._unsafeUnwrapErr();
 
-    expect(error.problems[0]?.path).toBe('marker.description');
+      expect(error.problems[0]?.path).toBe('marker.description');
+    }
   });
 
   it('refuses unknown keys, which are usually typos', () => {

@@ -89,6 +89,10 @@ const configSchema = z
           .min(1)
           .max(255)
           .regex(DESCRIPTION_CHARS, 'has a character AWS refuses')
+          .refine(
+            (d) => d.trim() === d,
+            'must not start or end with a space, which could be trimmed',
+          )
           .optional(),
         tagKey: z
           .string()
