@@ -1,10 +1,12 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
   DescribeSecurityGroupsCommand,
+  paginateDescribeManagedPrefixLists,
   paginateDescribeSecurityGroupRules,
   RevokeSecurityGroupIngressCommand,
   type EC2Client,
   type IpPermission,
+  type ManagedPrefixList,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
 import {
@@ -47,6 +49,9 @@ const PAGE_SIZE = 1000;
 /** The default quota of inbound rules per group and family. */
 const DEFAULT_QUOTA = 60;
 
+/** Lists per DescribeManagedPrefixLists page (the API allows 1 to 100). */
+const PREFIX_LISTS_PER_PAGE = 100;
+
 /** Rule ids per RevokeSecurityGroupIngress call. */
 const REVOKE_BATCH = 1000;
 
@@ -81,7 +86,11 @@ export class Ec2SecurityGroupFirewall implements FirewallTarget {
     this.#options = options;
   }
 
-  /** Every inbound rule of the group, managed or not. */
+  /**
+   * Every inbound rule of the group, managed or not. When rules reference
+   * managed prefix lists, one more call (DescribeManagedPrefixLists, for
+   * all of them) gives each such rule its weight and family.
+   */
   readRules(
     target: TargetRef,
   ): ResultAsync<readonly ActualRule[], SgsyncError> {
@@ -89,6 +98,10 @@ export class Ec2SecurityGroupFirewall implements FirewallTarget {
 
     return ResultAsync.fromPromise(this.#describe(target.id), (error) =>
       translateFirewallError(error, site),
+    ).andThen((rules) =>
+      this.#prefixLists(target.id, rules).map((lists) =>
+        rules.map((rule) => toActualRule(rule, lists)),
+      ),
     );
   }
 
@@ -112,7 +125,7 @@ export class Ec2SecurityGroupFirewall implements FirewallTarget {
    * rule) is looked up, which fails with InvalidGroup.NotFound if it is
    * gone.
    */
-  async #describe(groupId: string): Promise<ActualRule[]> {
+  async #describe(groupId: string): Promise<SecurityGroupRule[]> {
     const pages = paginateDescribeSecurityGroupRules(
       { client: this.#options.client, pageSize: PAGE_SIZE },
       { Filters: [{ Name: 'group-id', Values: [groupId] }] },
@@ -122,7 +135,41 @@ export class Ec2SecurityGroupFirewall implements FirewallTarget {
       all.push(...(page.SecurityGroupRules ?? []));
     if (all.length === 0) await this.#mustExist(groupId);
 
-    return all.filter((r) => r.IsEgress !== true).map(toActualRule);
+    return all.filter((r) => r.IsEgress !== true);
+  }
+
+  /**
+   * The size and family of every prefix list the rules reference, in one
+   * DescribeManagedPrefixLists call (paged by 100 lists); no call when
+   * no rule references one.
+   */
+  #prefixLists(
+    groupId: string,
+    rules: readonly SecurityGroupRule[],
+  ): ResultAsync<PrefixLists, SgsyncError> {
+    const ids = [...new Set(rules.flatMap((r) => r.PrefixListId ?? []))];
+    if (ids.length === 0) return okAsync(new Map());
+
+    const site = this.#site(groupId, 'DescribeManagedPrefixLists');
+
+    return ResultAsync.fromPromise(this.#describeLists(ids.sort()), (e) =>
+      translateFirewallError(e, { ...site, item: itemsText(ids) }),
+    );
+  }
+
+  async #describeLists(ids: readonly string[]): Promise<PrefixLists> {
+    const pages = paginateDescribeManagedPrefixLists(
+      { client: this.#options.client, pageSize: PREFIX_LISTS_PER_PAGE },
+      { PrefixListIds: [...ids] },
+    );
+    const lists = new Map<string, PrefixListSize>();
+    for await (const page of pages) {
+      for (const list of page.PrefixLists ?? []) {
+        lists.set(list.PrefixListId ?? '', sizeOf(list));
+      }
+    }
+
+    return lists;
   }
 
   async #mustExist(groupId: string): Promise<void> {
@@ -222,27 +269,87 @@ const permissionOf = (
   };
 };
 
+/** What the quota needs to know of a managed prefix list. */
+export interface PrefixListSize {
+  /** Its maximum entries: what a rule referencing it counts as. */
+  readonly weight: number;
+  readonly family: AddressFamily | undefined;
+}
+
+/** Prefix lists by id. */
+export type PrefixLists = ReadonlyMap<string, PrefixListSize>;
+
 /**
  * One rule as EC2 describes it, in the core's terms. A rule of a protocol
  * sgsync never creates (ICMPv6, ESP, ...) is reported with `cidr`
- * undefined, like a rule whose source is a group: it counts against the
- * quota and is never matched nor revoked.
+ * undefined, like a rule whose source is a group or a prefix list: it
+ * counts against the quota and is never matched nor revoked.
+ *
+ * For the quota count, such a rule carries the family of its address
+ * range, and a rule referencing a prefix list carries the list's family
+ * and, as its weight, its maximum entries (AWS counts a reference to a
+ * list of 20 maximum entries as 20 rules). A list missing from `lists`
+ * counts as one rule in both families; so does a group reference.
  */
-export const toActualRule = (rule: SecurityGroupRule): ActualRule => {
+export const toActualRule = (
+  rule: SecurityGroupRule,
+  lists: PrefixLists = new Map(),
+): ActualRule => {
   const protocol = protocolOf(rule.IpProtocol);
+  const cidr = rule.CidrIpv4 ?? rule.CidrIpv6;
 
   return {
     ruleId: rule.SecurityGroupRuleId ?? '',
     protocol: protocol ?? 'all',
     fromPort: rule.FromPort ?? -1,
     toPort: rule.ToPort ?? -1,
-    cidr: protocol === undefined ? undefined : (rule.CidrIpv4 ?? rule.CidrIpv6),
+    cidr: protocol === undefined ? undefined : cidr,
     description: rule.Description || undefined,
     tags: Object.fromEntries(
       (rule.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']),
     ),
+    ...(protocol === undefined ? rangeFamily(rule) : {}),
+    ...prefixListCount(rule, lists),
   };
 };
+
+/** The family of an address range sgsync does not model, if any. */
+const rangeFamily = (
+  rule: SecurityGroupRule,
+): { readonly family?: AddressFamily } => {
+  if (rule.CidrIpv4 !== undefined) return { family: 'ipv4' };
+
+  return rule.CidrIpv6 !== undefined ? { family: 'ipv6' } : {};
+};
+
+/** The weight and family of a prefix list reference, when known. */
+const prefixListCount = (
+  rule: SecurityGroupRule,
+  lists: PrefixLists,
+): { readonly family?: AddressFamily; readonly weight?: number } => {
+  const list =
+    rule.PrefixListId === undefined ? undefined : lists.get(rule.PrefixListId);
+  if (list === undefined) return {};
+
+  return {
+    weight: list.weight,
+    ...(list.family === undefined ? {} : { family: list.family }),
+  };
+};
+
+const FAMILIES: Readonly<Record<string, AddressFamily>> = {
+  IPv4: 'ipv4',
+  IPv6: 'ipv6',
+};
+
+/**
+ * A prefix list's weight and family: it counts as its MaxEntries, as EC2
+ * reports them; a list without MaxEntries counts as one rule.
+ */
+const sizeOf = (list: ManagedPrefixList): PrefixListSize => ({
+  weight: list.MaxEntries && list.MaxEntries > 0 ? list.MaxEntries : 1,
+  family: FAMILIES[list.AddressFamily ?? ''],
+});
 
 const PROTOCOLS: Readonly<Record<string, Protocol>> = {
   '-1': 'all',

@@ -1,5 +1,6 @@
 import {
   AuthorizeSecurityGroupIngressCommand,
+  DescribeManagedPrefixListsCommand,
   DescribeSecurityGroupRulesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
@@ -19,6 +20,22 @@ const marker = {
   tagKey: 'sgsync:cluster',
   tagValue: 'orders',
 };
+
+const TARGET = {
+  region: 'eu-west-1',
+  kind: 'security-group',
+  id: GROUP,
+} as const;
+
+/** An inbound rule whose source is a managed prefix list. */
+const listRule = (id: string, prefixListId: string) => ({
+  SecurityGroupRuleId: id,
+  IsEgress: false,
+  IpProtocol: 'tcp',
+  FromPort: 443,
+  ToPort: 443,
+  PrefixListId: prefixListId,
+});
 
 const firewall = () =>
   new Ec2SecurityGroupFirewall({
@@ -278,6 +295,7 @@ describe('Ec2SecurityGroupFirewall with SDK stubs', () => {
         cidr: undefined,
         description: undefined,
         tags: {},
+        family: 'ipv6',
       },
       {
         ruleId: 'sgr-g',
@@ -290,6 +308,61 @@ describe('Ec2SecurityGroupFirewall with SDK stubs', () => {
       },
     ]);
     expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(0);
+    expect(ec2.commandCalls(DescribeManagedPrefixListsCommand)).toHaveLength(0);
+  });
+
+  it('weighs prefix list references by their maximum entries, in one call (SDK stub)', async () => {
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [
+        listRule('sgr-1', 'pl-b'),
+        listRule('sgr-2', 'pl-a'),
+        listRule('sgr-3', 'pl-b'),
+        listRule('sgr-4', 'pl-gone'),
+        {
+          SecurityGroupRuleId: 'sgr-5',
+          IsEgress: false,
+          IpProtocol: '50',
+          CidrIpv4: '198.51.100.0/24',
+        },
+      ],
+    });
+    ec2.on(DescribeManagedPrefixListsCommand).resolves({
+      PrefixLists: [
+        { PrefixListId: 'pl-a', MaxEntries: 20, AddressFamily: 'IPv4' },
+        { PrefixListId: 'pl-b', MaxEntries: 7, AddressFamily: 'IPv6' },
+      ],
+    });
+
+    const rules = await okOf(firewall().readRules(TARGET));
+
+    const calls = ec2.commandCalls(DescribeManagedPrefixListsCommand);
+    expect(calls.map((c) => c.args[0].input.PrefixListIds)).toStrictEqual([
+      ['pl-a', 'pl-b', 'pl-gone'],
+    ]);
+    expect(
+      rules.map((r) => [r.ruleId, r.cidr, r.family, r.weight]),
+    ).toStrictEqual([
+      ['sgr-1', undefined, 'ipv6', 7],
+      ['sgr-2', undefined, 'ipv4', 20],
+      ['sgr-3', undefined, 'ipv6', 7],
+      ['sgr-4', undefined, undefined, undefined],
+      ['sgr-5', undefined, 'ipv4', undefined],
+    ]);
+  });
+
+  it('translates a refused DescribeManagedPrefixLists, naming the call (SDK stub)', async () => {
+    ec2.on(DescribeSecurityGroupRulesCommand).resolves({
+      SecurityGroupRules: [listRule('sgr-1', 'pl-a')],
+    });
+    ec2
+      .on(DescribeManagedPrefixListsCommand)
+      .rejects(serviceError('UnauthorizedOperation', 'not allowed', 403));
+
+    const error = await errOf(firewall().readRules(TARGET));
+
+    expect(error).toMatchObject({ kind: 'Rejected' });
+    expect(error.message).toContain('DescribeManagedPrefixLists');
+    expect(error.message).toContain('pl-a');
   });
 
   it('follows NextToken across pages of rules (SDK stub)', async () => {
