@@ -28,8 +28,10 @@ export interface InMemoryFirewallOptions {
 }
 
 /**
- * A rule added behind sgsync's back: an address range, or (with
- * `sourceGroupId`) another security group as the source.
+ * A rule added behind sgsync's back: an address range, or (without
+ * `cidr`) another source: a security group (`sourceGroupId`), or a
+ * prefix list, modelled by its `family` and `weight` (its maximum
+ * entries, which is what it counts as against the limit).
  */
 export interface OutOfBandRule {
   readonly protocol: Protocol;
@@ -39,6 +41,10 @@ export interface OutOfBandRule {
   readonly sourceGroupId?: string;
   readonly description?: string;
   readonly tags?: Readonly<Record<string, string>>;
+  /** The family a rule without `cidr` counts in; absent, both. */
+  readonly family?: AddressFamily;
+  /** How many rules it counts as (default 1). */
+  readonly weight?: number;
 }
 
 type Group = Map<string, ActualRule>;
@@ -92,6 +98,8 @@ export class InMemoryFirewall implements FirewallTarget {
       cidr: cidr ?? rule.cidr,
       description: rule.description,
       tags: { ...rule.tags },
+      ...(rule.family === undefined ? {} : { family: rule.family }),
+      ...(rule.weight === undefined ? {} : { weight: rule.weight }),
     });
 
     return ruleId;
@@ -260,10 +268,17 @@ const duplicate = (group: Group, plan: Plan): SgsyncError | undefined => {
   return undefined;
 };
 
+/**
+ * The rules of a family a group holds, each by its weight, as EC2 counts
+ * them: a rule of no known family counts in both.
+ */
 const countFamily = (group: Group, family: AddressFamily): number =>
-  [...group.values()].filter(
-    (r) => r.cidr === undefined || familyOf(r.cidr) === family,
-  ).length;
+  [...group.values()]
+    .filter((r) => {
+      const own = r.cidr === undefined ? r.family : familyOf(r.cidr);
+      return own === undefined || own === family;
+    })
+    .reduce((sum, r) => sum + (r.weight ?? 1), 0);
 
 const stale = (target: TargetRef, code: string, what: string): SgsyncError => ({
   kind: 'Stale',

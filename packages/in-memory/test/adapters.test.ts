@@ -1,4 +1,4 @@
-import type { Plan } from '@sgsync/core';
+import { computePlan, type Plan } from '@sgsync/core';
 import {
   CONTRACT_MARKER,
   errOf,
@@ -57,6 +57,64 @@ describe('InMemoryFirewall', () => {
     const outcome = await okOf(firewall.applyPlan(plan));
 
     expect(outcome).toStrictEqual({ authorized: 2, revoked: 0, calls: 1 });
+  });
+
+  it('counts a prefix list reference by its weight, in its family', async () => {
+    // arrange: 20 of 22 IPv4 rules taken by a list; an IPv6 list of 50
+    const firewall = new InMemoryFirewall({
+      region: 'us-east-1',
+      rulesPerGroup: 22,
+    });
+    const target = firewall.createGroup('sg-00000000000000001');
+    const office = { protocol: 'tcp', fromPort: 443, toPort: 443 } as const;
+    firewall.addRule(target.id, { ...office, family: 'ipv4', weight: 20 });
+    firewall.addRule(target.id, { ...office, family: 'ipv6', weight: 50 });
+    const read = await okOf(firewall.readRules(target));
+    const plan = (cidrs: readonly string[]) =>
+      computePlan({
+        target,
+        desired: cidrs.map((cidr) => ({ ...office, fromPort: 7000, cidr })),
+        actual: read,
+        marker: CONTRACT_MARKER,
+        quota: firewall.rulesPerGroup,
+      });
+
+    // act
+    const over = plan(['203.0.113.1/32', '203.0.113.2/32', '203.0.113.3/32']);
+    const fits = plan(['203.0.113.1/32', '203.0.113.2/32'])._unsafeUnwrap();
+    const applied = await okOf(firewall.applyPlan(fits));
+    const more = await errOf(
+      firewall.applyPlan(planOf(firewall, ['203.0.113.9/32'])),
+    );
+
+    // assert
+    expect(read.map((r) => [r.family, r.weight])).toStrictEqual([
+      ['ipv4', 20],
+      ['ipv6', 50],
+    ]);
+    expect(over._unsafeUnwrapErr()).toMatchObject({ needed: 23 });
+    expect(applied.authorized).toBe(2);
+    expect(more).toMatchObject({ kind: 'QuotaExceeded', needed: 23 });
+  });
+
+  it('reads back the tags of every rule', async () => {
+    const firewall = new InMemoryFirewall({ region: 'us-east-1' });
+    const plan = planOf(firewall, ['203.0.113.1/32']);
+    firewall.addRule(plan.target.id, {
+      protocol: 'tcp',
+      fromPort: 22,
+      toPort: 22,
+      cidr: '192.0.2.1/32',
+      tags: { team: 'ops' },
+    });
+
+    await okOf(firewall.applyPlan(plan));
+    const rules = await okOf(firewall.readRules(plan.target));
+
+    expect(rules.map((r) => r.tags)).toStrictEqual([
+      { team: 'ops' },
+      { [CONTRACT_MARKER.tagKey]: CONTRACT_MARKER.tagValue },
+    ]);
   });
 
   it('refuses a rule broader than one address', async () => {
