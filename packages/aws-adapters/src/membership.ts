@@ -289,14 +289,16 @@ const LIFECYCLE_STATES: Readonly<Record<string, LifecycleState>> = {
  * An Auto Scaling lifecycle state in the core's terms. Every `Warmed:*`
  * state is `warm-pool`. `Detaching` and `Detached` are `detaching`: the
  * instance leaves the group but lives on, and may be attached again. A
- * state this code does not know is `standby`: a member that is kept, and
- * never gone for good.
+ * state this code does not know (`Quarantined`, or one AWS adds later)
+ * is `detaching` too: no access while it lasts (sgsync fails closed),
+ * and never gone for good, so the instance is a member again as soon as
+ * it is in a known member state.
  */
 export const lifecycleStateOf = (state: string | undefined): LifecycleState => {
-  if (state === undefined) return 'standby';
+  if (state === undefined) return 'detaching';
   if (state.startsWith('Warmed:')) return 'warm-pool';
 
-  return LIFECYCLE_STATES[state] ?? 'standby';
+  return LIFECYCLE_STATES[state] ?? 'detaching';
 };
 
 /**
