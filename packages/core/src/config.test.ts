@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClusterConfig } from './config.js';
+import { rawClusterConfigArb } from './testing/arbitraries.js';
 
 const region = (name: string, n: number) => ({
   name,
@@ -28,6 +30,21 @@ describe('parseClusterConfig', () => {
       tagValue: 'orders-db',
     });
     expect(config.regions[0]?.eventBus).toBe('default');
+  });
+
+  it('parses its own output again to the same config', () => {
+    fc.assert(
+      fc.property(rawClusterConfigArb(), (raw) => {
+        // arrange
+        const once = parseClusterConfig(raw)._unsafeUnwrap();
+
+        // act
+        const again = parseClusterConfig(JSON.parse(JSON.stringify(once)));
+
+        // assert
+        expect(again._unsafeUnwrap()).toEqual(once);
+      }),
+    );
   });
 
   it('lists every problem with its path, not only the first', () => {

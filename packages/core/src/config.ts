@@ -100,6 +100,7 @@ const configSchema = z
           .max(128)
           .refine((k) => !k.startsWith('aws:'), 'must not start with aws:')
           .default('sgsync:cluster'),
+        tagValue: z.string().min(1).max(256).optional(),
       })
       .strict()
       .default({ tagKey: 'sgsync:cluster' }),
@@ -283,7 +284,7 @@ const toConfig = (raw: RawConfig): ClusterConfig => ({
   marker: {
     description: raw.marker.description ?? `sgsync:${raw.cluster}`,
     tagKey: raw.marker.tagKey,
-    tagValue: raw.cluster,
+    tagValue: raw.marker.tagValue ?? raw.cluster,
   },
   quota: raw.quota,
 });
