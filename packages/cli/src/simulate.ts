@@ -63,6 +63,9 @@ const faultsOf = (text: string): Result<FaultKind[], string> => {
     .filter((w) => w.length > 0);
   if (words.length === 1 && words[0] === 'all') return ok([...FAULT_KINDS]);
   if (words.length === 1 && words[0] === 'none') return ok([]);
+  if (words.length === 0) {
+    return err('--faults names no kind; give kinds, or all, or none');
+  }
 
   const known = new Set<string>(FAULT_KINDS);
   const unknown = words.filter((w) => !known.has(w));

@@ -71,6 +71,9 @@ describe('sgsync simulate', () => {
 
     expect(faults('loss, reorder,loss')).toStrictEqual(['loss', 'reorder']);
     expect(faults('none')).toStrictEqual([]);
+    expect(
+      parseSimulateOptions({ faults: ' , ' })._unsafeUnwrapErr(),
+    ).toStrictEqual(['--faults names no kind; give kinds, or all, or none']);
     expect(faults('all')).toContain('concurrent');
   });
 

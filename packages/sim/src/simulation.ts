@@ -192,13 +192,14 @@ export class Simulation {
         return done(`${region} is down`);
       })
       .with({ kind: 'reachable' }, () => {
+        const wasDown = faults.isUnreachable(region);
         faults.heal(region);
-        return done(`${region} is back`);
+        return done(wasDown ? `${region} is back` : `${region} was up`);
       })
       .with({ kind: 'throttle' }, (s) => this.throttle(region, s.call))
       .with({ kind: 'fail-halfway' }, () => {
         faults.failPlanHalfway({ region });
-        return done(`the next plan in ${region} fails after authorizing`);
+        return done(`the next plan in ${region} fails after revoking`);
       })
       .with({ kind: 'operator-add' }, (s) => this.operatorAdd(region, s.rule))
       .with({ kind: 'operator-remove' }, (s) =>
