@@ -46,8 +46,8 @@ const bulkySnapshot = (count: number): Snapshot => ({
         publicIpv4: `${i % 223}.${(i * 7) % 256}.${(i * 13) % 256}.${i % 251}`,
         ipv6: `2001:db8:${(i * 31).toString(16)}::${(i * 97).toString(16)}`,
       },
-      status: 'member',
     })),
+    departed: [],
   },
 });
 

@@ -33,11 +33,10 @@ const stateOf = (first: number, count: number): MembershipState => {
       instanceId,
       asgName: 'bench',
       addresses: { publicIpv4: address(100, n) },
-      status: 'member',
     });
   }
 
-  return { version: count, members };
+  return { version: count, members, departed: new Map() };
 };
 
 const actualRule = (

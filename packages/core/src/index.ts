@@ -59,6 +59,7 @@ export {
   compareText,
   currentMembers,
   decide,
+  DEPARTED_RETENTION_DAYS,
   evolve,
   initialState,
   isMemberState,
@@ -113,6 +114,7 @@ export {
   parseSnapshot,
   restoreState,
   toSnapshot,
+  type DepartedRecord,
   type Snapshot,
   type SnapshotState,
 } from './snapshot.js';

@@ -87,8 +87,10 @@ describe('membership decider properties', () => {
           );
 
           // assert
-          expect(replayed.members.get(id)?.status).toBe('left');
-          expect(final.members.get(id)?.status).toBe('left');
+          expect(replayed.departed.has(id)).toBe(true);
+          expect(replayed.members.has(id)).toBe(false);
+          expect(final.departed.has(id)).toBe(true);
+          expect(final.members.has(id)).toBe(false);
         },
       ),
     );

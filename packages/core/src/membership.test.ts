@@ -1,5 +1,6 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MembershipEvent } from './events.js';
+import { DEPARTED_RETENTION_DAYS, replay } from './membership.js';
 import type { ObservedInstance } from './model.js';
 import { deciderSpec } from './testing/decider.js';
 
@@ -239,5 +240,59 @@ describe('membership decider', () => {
         observedAt: at,
       })
       .thenNothing();
+  });
+});
+
+/** The same event, seen at another time. */
+const seenAt = (event: MembershipEvent, time: string): MembershipEvent =>
+  ({ ...event, data: { ...event.data, observedAt: time } }) as MembershipEvent;
+
+describe('membership decider, after the retention of departed members', () => {
+  const launch = { type: 'RecordLaunch', instance: a } as const;
+
+  it('still ignores a late launch on the last day of the retention', () => {
+    const lastDay = '2026-01-08T23:59:59.999Z';
+
+    deciderSpec
+      .given([joined(a), left('i-a'), seenAt(joined(b), lastDay)])
+      .when({ ...launch, observedAt: lastDay })
+      .thenNothing();
+  });
+
+  it('forgets the departure on the first event of the day after', () => {
+    const dayAfter = '2026-01-09T00:00:00.000Z';
+
+    deciderSpec
+      .given([joined(a), left('i-a'), seenAt(joined(b), dayAfter)])
+      .when({ ...launch, observedAt: dayAfter })
+      .then([seenAt(joined(a), dayAfter)]);
+  });
+
+  it('keeps a departure whose time does not parse', () => {
+    const later = '2027-01-01T00:00:00.000Z';
+
+    deciderSpec
+      .given([seenAt(left('i-a'), 'yesterday'), seenAt(joined(b), later)])
+      .when({ ...launch, observedAt: later })
+      .thenNothing();
+  });
+
+  it('holds the departures of eight days, one replacement a day', () => {
+    // arrange
+    const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString();
+    const history = Array.from({ length: 30 }, (_, n) => [
+      seenAt(left(`i-${n}`), day(n)),
+      seenAt(joined(instance(`i-${n + 1}`)), day(n)),
+    ]).flat();
+
+    // act
+    const state = replay(history);
+
+    // assert
+    expect([...state.departed.keys()]).toStrictEqual(
+      Array.from({ length: 8 }, (_, n) => `i-${n + 22}`),
+    );
+    expect([...state.members.keys()]).toStrictEqual(['i-30']);
+    expect(DEPARTED_RETENTION_DAYS).toBe(7);
   });
 });

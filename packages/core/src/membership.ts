@@ -16,26 +16,45 @@ import type {
   ObservedInstance,
 } from './model.js';
 
-/** What a stream knows of one instance. */
+/** What a stream knows of one member of the cluster. */
 export interface MemberRecord {
   readonly instanceId: InstanceId;
   readonly asgName: string;
   readonly addresses: Addresses;
-  /** `left` is final: a terminated member never comes back. */
-  readonly status: 'member' | 'left';
 }
 
-/** The state of one membership stream: every instance it has heard of. */
+/**
+ * How long a terminated instance is remembered after it left, in days.
+ * Within it, a late or duplicated launch of that instance is ignored
+ * whatever it observed. Auto Scaling ends a lifecycle action within 48
+ * hours and EventBridge stops retrying within 24, and an instance id is
+ * never reused; past the retention, only an observation can admit an
+ * instance, and AWS never shows a terminated instance as in service.
+ * Dropping the records keeps a stream's state, and so its snapshot, in
+ * proportion to the members and the recent departures, not to every
+ * instance the stream has ever seen.
+ */
+export const DEPARTED_RETENTION_DAYS = 7;
+
+/** The state of one membership stream. */
 export interface MembershipState {
   /** How many events the state was folded from. */
   readonly version: number;
+  /** The members of the cluster in this stream, by instance id. */
   readonly members: ReadonlyMap<InstanceId, MemberRecord>;
+  /**
+   * Every instance that was terminated within the retention (see
+   * {@link DEPARTED_RETENTION_DAYS}), with the time it was seen leaving.
+   * A terminated instance never comes back.
+   */
+  readonly departed: ReadonlyMap<InstanceId, string>;
 }
 
 /** The state of a stream with no events. */
 export const initialState = (): MembershipState => ({
   version: 0,
   members: new Map(),
+  departed: new Map(),
 });
 
 /**
@@ -66,7 +85,7 @@ export const decide = (
       decideInstance(state, c.instance, c.observedAt, 'lifecycle-launch'),
     )
     .with({ type: 'RecordTermination' }, (c) =>
-      state.members.get(c.instanceId)?.status === 'left'
+      state.departed.has(c.instanceId)
         ? []
         : [
             left(
@@ -82,85 +101,124 @@ export const decide = (
 
 /**
  * Folds one event into the state. The input state is not changed. A join
- * of an instance that left is ignored: `left` is final even for a history
- * that says otherwise.
+ * of an instance that was terminated is ignored: termination is final
+ * even for a history that says otherwise. Each event also forgets the
+ * terminations older than the retention, counted from its own time, so
+ * that the state depends on the events alone.
  */
 export const evolve = (
   state: MembershipState,
   event: MembershipEvent,
-): MembershipState => {
-  const members = new Map(state.members);
-  applyEvent(members, event);
-
-  return { version: state.version + 1, members };
-};
+): MembershipState => replay([event], state);
 
 /**
  * Folds a whole history, in version order, into a state. Faster than
- * repeated {@link evolve} calls: it builds one map.
+ * repeated {@link evolve} calls: it builds one pair of maps.
  */
 export const replay = (
   events: Iterable<MembershipEvent>,
   from: MembershipState = initialState(),
 ): MembershipState => {
-  const members = new Map(from.members);
+  const fold: Fold = {
+    members: new Map(from.members),
+    departed: new Map(from.departed),
+    oldestDeparture: oldestOf(from.departed),
+  };
   let version = from.version;
   for (const event of events) {
-    applyEvent(members, event);
+    applyEvent(fold, event);
+    forgetExpired(fold, event.data.observedAt);
     version += 1;
   }
 
-  return { version, members };
+  return { version, members: fold.members, departed: fold.departed };
 };
 
 /** The members of a stream that are in the cluster now, by instance id. */
 export const currentMembers = (state: MembershipState): MemberRecord[] =>
-  [...state.members.values()]
-    .filter((m) => m.status === 'member')
-    .sort((a, b) => compareText(a.instanceId, b.instanceId));
+  [...state.members.values()].sort((a, b) =>
+    compareText(a.instanceId, b.instanceId),
+  );
 
-const applyEvent = (
-  members: Map<InstanceId, MemberRecord>,
-  event: MembershipEvent,
-): void =>
+/** The maps a fold writes, and the earliest departure time among them. */
+interface Fold {
+  readonly members: Map<InstanceId, MemberRecord>;
+  readonly departed: Map<InstanceId, string>;
+  oldestDeparture: number;
+}
+
+const applyEvent = (fold: Fold, event: MembershipEvent): void =>
   match(event)
     .with({ type: 'MemberJoined' }, ({ data }) => {
-      if (members.get(data.instanceId)?.status === 'left') return;
-      members.set(data.instanceId, {
+      if (fold.departed.has(data.instanceId)) return;
+      fold.members.set(data.instanceId, {
         instanceId: data.instanceId,
         asgName: data.asgName,
         addresses: data.addresses,
-        status: 'member',
       });
     })
     .with({ type: 'MemberLeft' }, ({ data }) => {
-      applyLeft(members, data);
+      applyLeft(fold, data);
     })
     .with({ type: 'MemberAddressesChanged' }, ({ data }) => {
-      const record = members.get(data.instanceId);
-      if (record?.status === 'member') {
-        members.set(data.instanceId, { ...record, addresses: data.addresses });
+      const record = fold.members.get(data.instanceId);
+      if (record) {
+        fold.members.set(data.instanceId, {
+          ...record,
+          addresses: data.addresses,
+        });
       }
     })
     .exhaustive();
 
-const applyLeft = (
-  members: Map<InstanceId, MemberRecord>,
-  data: MemberLeft['data'],
-): void => {
-  const record = members.get(data.instanceId);
-  if (record?.status === 'left') return;
-  if (data.reason !== 'terminated') {
-    members.delete(data.instanceId);
-    return;
+const applyLeft = (fold: Fold, data: MemberLeft['data']): void => {
+  if (fold.departed.has(data.instanceId)) return;
+  fold.members.delete(data.instanceId);
+  if (data.reason !== 'terminated') return;
+
+  fold.departed.set(data.instanceId, data.observedAt);
+  const time = timeOf(data.observedAt);
+  if (time < fold.oldestDeparture) fold.oldestDeparture = time;
+};
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Drops every departure seen before the start of the UTC day
+ * {@link DEPARTED_RETENTION_DAYS} days before `observedAt`. Cutting at
+ * a day boundary makes the scan run at most once a day of events; the
+ * result is the same whatever order the departures were recorded in. A
+ * departure whose time does not parse is kept.
+ */
+const forgetExpired = (fold: Fold, observedAt: string): void => {
+  const now = timeOf(observedAt);
+  if (!Number.isFinite(now)) return;
+  const cutoff =
+    Math.floor(now / DAY_MS) * DAY_MS - DEPARTED_RETENTION_DAYS * DAY_MS;
+  if (!(fold.oldestDeparture < cutoff)) return;
+
+  for (const [id, leftAt] of fold.departed) {
+    if (timeOf(leftAt) < cutoff) fold.departed.delete(id);
+  }
+  fold.oldestDeparture = oldestOf(fold.departed);
+};
+
+/**
+ * Milliseconds since the epoch, or NaN for a time that does not parse.
+ * It reads the time an event carries, never the clock.
+ */
+const timeOf = (iso: string): number =>
+  // eslint-disable-next-line no-restricted-globals -- parses, reads no clock
+  Date.parse(iso);
+
+const oldestOf = (departed: ReadonlyMap<InstanceId, string>): number => {
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const leftAt of departed.values()) {
+    const time = timeOf(leftAt);
+    if (time < oldest) oldest = time;
   }
 
-  members.set(data.instanceId, {
-    instanceId: data.instanceId,
-    asgName: record?.asgName ?? '',
-    addresses: record?.addresses ?? {},
-    status: 'left',
-  });
+  return oldest;
 };
 
 const MEMBER_STATES: ReadonlySet<LifecycleState> = new Set([
@@ -179,8 +237,8 @@ const decideInstance = (
   observedAt: string,
   cause: Cause,
 ): MembershipEvent[] => {
+  if (state.departed.has(instance.instanceId)) return [];
   const record = state.members.get(instance.instanceId);
-  if (record?.status === 'left') return [];
 
   if (instance.state === 'leaving' || instance.state === 'gone') {
     return [left(instance.instanceId, 'terminated', cause, observedAt)];

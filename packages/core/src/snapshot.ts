@@ -2,18 +2,28 @@ import { err, ok, type Result } from 'neverthrow';
 import { z } from 'zod';
 import type { StreamCorrupt } from './errors.js';
 import type { StreamName } from './events.js';
+import type { InstanceId } from './model.js';
 import {
   compareText,
   type MemberRecord,
   type MembershipState,
 } from './membership.js';
 
+/** A terminated instance as a snapshot keeps it. */
+export interface DepartedRecord {
+  readonly instanceId: InstanceId;
+  /** When it was seen leaving, as its `MemberLeft` event says. */
+  readonly leftAt: string;
+}
+
 /**
- * A membership state as plain data: every instance the stream has heard
- * of, ordered by instance id, so that equal states give equal JSON.
+ * A membership state as plain data: the members and the recent
+ * departures, each ordered by instance id, so that equal states give
+ * equal JSON.
  */
 export interface SnapshotState {
   readonly members: readonly MemberRecord[];
+  readonly departed: readonly DepartedRecord[];
 }
 
 /**
@@ -41,6 +51,9 @@ export const toSnapshot = (state: MembershipState): Snapshot => ({
     members: [...state.members.values()]
       .map(plainRecord)
       .sort((a, b) => compareText(a.instanceId, b.instanceId)),
+    departed: [...state.departed]
+      .map(([instanceId, leftAt]) => ({ instanceId, leftAt }))
+      .sort((a, b) => compareText(a.instanceId, b.instanceId)),
   },
 });
 
@@ -48,13 +61,15 @@ export const toSnapshot = (state: MembershipState): Snapshot => ({
 export const restoreState = (snapshot: Snapshot): MembershipState => ({
   version: snapshot.version,
   members: new Map(snapshot.state.members.map((m) => [m.instanceId, m])),
+  departed: new Map(
+    snapshot.state.departed.map((d) => [d.instanceId, d.leftAt]),
+  ),
 });
 
 const plainRecord = (record: MemberRecord): MemberRecord => ({
   instanceId: record.instanceId,
   asgName: record.asgName,
   addresses: { ...record.addresses },
-  status: record.status,
 });
 
 const addressesSchema = z.strictObject({
@@ -71,7 +86,12 @@ const snapshotSchema = z.strictObject({
         instanceId: z.string().min(1),
         asgName: z.string(),
         addresses: addressesSchema,
-        status: z.enum(['member', 'left']),
+      }),
+    ),
+    departed: z.array(
+      z.strictObject({
+        instanceId: z.string().min(1),
+        leftAt: z.string().min(1),
       }),
     ),
   }),
@@ -116,5 +136,6 @@ const withoutAbsentAddresses = (
         Object.entries(m.addresses).filter(([, v]) => v !== undefined),
       ),
     })),
+    departed: snapshot.state.departed,
   },
 });

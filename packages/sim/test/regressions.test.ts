@@ -17,6 +17,26 @@ const twoRegions = (quota = 60): ClusterShape => ({
 });
 
 describe('histories the simulation once failed', () => {
+  it('lets a redelivered termination of a never-recorded instance leave a tombstone', async () => {
+    // arrange: the shrunk history of the failure; the first delivery of
+    // the termination failed (throttled observe), so the redelivery is
+    // the first to record it, as a final leave of an unknown instance
+    const steps: Step[] = [
+      { kind: 'attach', region: 1, late: false },
+      { kind: 'throttle', region: 1, call: 'observe' },
+      { kind: 'scale-in', region: 1, pick: 0 },
+      { kind: 'deliver', region: 1, pick: 0 },
+      { kind: 'duplicate', region: 1, pick: 0 },
+    ];
+
+    // act
+    const outcome = await play(twoRegions(), steps);
+
+    // assert
+    expect(outcome.violations).toStrictEqual([]);
+    expect(outcome.convergence?.convergedAfter).toBeDefined();
+  });
+
   it('completes a launch whose instance was terminated directly first', async () => {
     // arrange: the shrunk history of the failure
     const steps: Step[] = [

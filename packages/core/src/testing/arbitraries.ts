@@ -207,9 +207,17 @@ const foreignSourceArb = () =>
     }),
   });
 
-/** A membership event of any kind, about the ids {@link instanceIdArb} draws. */
+/**
+ * A membership event of any kind, about the ids {@link instanceIdArb}
+ * draws, seen at one of a few times over three weeks (in any order), so
+ * that histories cross the retention of departed members.
+ */
 export const membershipEventArb = (): fc.Arbitrary<MembershipEvent> => {
-  const observedAt = fc.constant('2026-01-01T00:00:00.000Z');
+  const observedAt = fc
+    .integer({ min: 0, max: 20 })
+    .map((day) =>
+      new Date(Date.UTC(2026, 0, 1 + day, (day * 7) % 24)).toISOString(),
+    );
 
   return fc.oneof(
     fc

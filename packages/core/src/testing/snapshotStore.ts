@@ -103,7 +103,10 @@ const reading = (h: Get): void => {
 
   it('reads back the snapshot of a state without members', async () => {
     const stream = h().newStream();
-    const empty: Snapshot = { version: 2, state: { members: [] } };
+    const empty: Snapshot = {
+      version: 2,
+      state: { members: [], departed: [] },
+    };
 
     await okOf(h().store.writeSnapshot(stream, empty));
 
