@@ -6,6 +6,7 @@ import {
   type EventStore,
   type RegionContext,
   type RegionPorts,
+  type Snapshot,
 } from '@sgsync/core';
 import { snapshotStoreContract } from '@sgsync/core/testing';
 import {
@@ -148,6 +149,37 @@ describe('reading streams with snapshots', () => {
     expect(s.snapshots.versionOf(STREAM)).toBe(0);
     expect(s.reads).toStrictEqual([0]);
     expect(view).toEqual((await readLocalView(s.plain))._unsafeUnwrap());
+  });
+
+  it('replays over a snapshot of an older format, then writes a new one', async () => {
+    // arrange: a snapshot as an earlier version wrote it, departed
+    // members kept among the members with a status
+    const s = setup(2);
+    await churn(s, 6);
+    const older = {
+      version: 3,
+      state: {
+        members: [
+          {
+            instanceId: 'i-0',
+            asgName: 'snap-use1',
+            addresses: {},
+            status: 'left',
+          },
+        ],
+      },
+    } as unknown as Snapshot;
+    await s.snapshots.writeSnapshot(STREAM, older);
+    s.reads.length = 0;
+
+    // act
+    const view = (await readLocalView(s.ctx))._unsafeUnwrap();
+
+    // assert
+    expect(s.reads).toStrictEqual([0]);
+    expect(view).toEqual((await readLocalView(s.plain))._unsafeUnwrap());
+    expect(s.snapshots.versionOf(STREAM)).toBe(view.get(REGION)?.version);
+    expect(s.snapshots.versionOf(STREAM)).toBeGreaterThan(3);
   });
 
   it('replays in full when reading the snapshot fails', async () => {
