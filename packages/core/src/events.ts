@@ -21,9 +21,11 @@ export interface MemberJoined {
 }
 
 /**
- * Why a member left. `terminated` is final: the instance never comes
- * back. A `parked` member went back to a warm pool and a `detached` one
- * left its group (or was no longer listed in it); both may join again.
+ * Why a member left. `terminated` is final: AWS never lists the instance
+ * in service again, and the stream refuses its joins for
+ * `DEPARTED_RETENTION_DAYS` days. A `parked` member went back to a warm
+ * pool and a `detached` one left its group (or was no longer listed in
+ * it); both may join again.
  */
 export type LeaveReason = 'terminated' | 'parked' | 'detached';
 

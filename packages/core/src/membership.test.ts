@@ -247,25 +247,27 @@ describe('membership decider', () => {
 const seenAt = (event: MembershipEvent, time: string): MembershipEvent =>
   ({ ...event, data: { ...event.data, observedAt: time } }) as MembershipEvent;
 
+/** Midnight UTC, `days` days after the first of January 2026. */
+const dayAfterStart = (days: number): string =>
+  new Date(Date.UTC(2026, 0, 1 + days)).toISOString();
+
 describe('membership decider, after the retention of departed members', () => {
   const launch = { type: 'RecordLaunch', instance: a } as const;
+  const firstDayForgotten = dayAfterStart(DEPARTED_RETENTION_DAYS + 1);
+  const lastDayKept = new Date(Date.parse(firstDayForgotten) - 1).toISOString();
 
   it('still ignores a late launch on the last day of the retention', () => {
-    const lastDay = '2026-01-08T23:59:59.999Z';
-
     deciderSpec
-      .given([joined(a), left('i-a'), seenAt(joined(b), lastDay)])
-      .when({ ...launch, observedAt: lastDay })
+      .given([joined(a), left('i-a'), seenAt(joined(b), lastDayKept)])
+      .when({ ...launch, observedAt: lastDayKept })
       .thenNothing();
   });
 
   it('forgets the departure on the first event of the day after', () => {
-    const dayAfter = '2026-01-09T00:00:00.000Z';
-
     deciderSpec
-      .given([joined(a), left('i-a'), seenAt(joined(b), dayAfter)])
-      .when({ ...launch, observedAt: dayAfter })
-      .then([seenAt(joined(a), dayAfter)]);
+      .given([joined(a), left('i-a'), seenAt(joined(b), firstDayForgotten)])
+      .when({ ...launch, observedAt: firstDayForgotten })
+      .then([seenAt(joined(a), firstDayForgotten)]);
   });
 
   it('keeps a departure whose time does not parse', () => {
@@ -277,22 +279,48 @@ describe('membership decider, after the retention of departed members', () => {
       .thenNothing();
   });
 
-  it('holds the departures of eight days, one replacement a day', () => {
+  it('keeps a departure whose time has no zone, on every machine', () => {
+    // A time without an offset is local time to Date.parse: it would
+    // fold differently in different time zones.
+    const later = '2027-01-01T00:00:00.000Z';
+
+    deciderSpec
+      .given([
+        seenAt(left('i-a'), '2026-01-01T20:00:00'),
+        seenAt(joined(b), later),
+      ])
+      .when({ ...launch, observedAt: later })
+      .thenNothing();
+  });
+
+  it('counts an offset time by the instant it names', () => {
+    // 23:30 at -01:00 is 00:30 UTC on the first of January: still kept
+    // on the retention's last day, where the 31st would be forgotten
+    const left1 = seenAt(left('i-a'), '2025-12-31T23:30:00-01:00');
+    const edge = dayAfterStart(DEPARTED_RETENTION_DAYS);
+
+    deciderSpec
+      .given([left1, seenAt(joined(b), edge)])
+      .when({ ...launch, observedAt: edge })
+      .thenNothing();
+  });
+
+  it('holds the departures of the retention, one replacement a day', () => {
     // arrange
-    const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n)).toISOString();
-    const history = Array.from({ length: 30 }, (_, n) => [
-      seenAt(left(`i-${n}`), day(n)),
-      seenAt(joined(instance(`i-${n + 1}`)), day(n)),
+    const days = DEPARTED_RETENTION_DAYS * 3;
+    const history = Array.from({ length: days }, (_, n) => [
+      seenAt(left(`i-${n}`), dayAfterStart(n)),
+      seenAt(joined(instance(`i-${n + 1}`)), dayAfterStart(n)),
     ]).flat();
 
     // act
     const state = replay(history);
 
-    // assert
-    expect([...state.departed.keys()]).toStrictEqual(
-      Array.from({ length: 8 }, (_, n) => `i-${n + 22}`),
+    // assert: the last event's day and the retention's days before it
+    const kept = DEPARTED_RETENTION_DAYS + 1;
+    expect([...state.departed.keys()].sort()).toStrictEqual(
+      Array.from({ length: kept }, (_, n) => `i-${days - kept + n}`).sort(),
     );
-    expect([...state.members.keys()]).toStrictEqual(['i-30']);
-    expect(DEPARTED_RETENTION_DAYS).toBe(7);
+    expect([...state.members.keys()]).toStrictEqual([`i-${days}`]);
   });
 });

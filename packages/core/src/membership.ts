@@ -24,17 +24,18 @@ export interface MemberRecord {
 }
 
 /**
- * How long a terminated instance is remembered after it left, in days.
- * Within it, a late or duplicated launch of that instance is ignored
- * whatever it observed. Auto Scaling ends a lifecycle action within 48
- * hours and EventBridge stops retrying within 24, and an instance id is
- * never reused; past the retention, only an observation can admit an
- * instance, and AWS never shows a terminated instance as in service.
- * Dropping the records keeps a stream's state, and so its snapshot, in
- * proportion to the members and the recent departures, not to every
- * instance the stream has ever seen.
+ * How long a terminated instance is remembered after the day it left, in
+ * days. Within it, a late or duplicated launch of that instance is
+ * ignored whatever it observed. What keeps a terminated instance out for
+ * good is the observation: a launch is only recorded for an instance its
+ * group lists in service, which a terminated one never is again, and an
+ * instance id is never reused. The retention is a second guard, as long
+ * as the longest a lifecycle event can wait in the template's dead-letter
+ * queue (14 days). Forgetting keeps a stream's state, and so its
+ * snapshot, in proportion to the members and the recent departures, not
+ * to every instance the stream has ever seen.
  */
-export const DEPARTED_RETENTION_DAYS = 7;
+export const DEPARTED_RETENTION_DAYS = 14;
 
 /** The state of one membership stream. */
 export interface MembershipState {
@@ -45,7 +46,7 @@ export interface MembershipState {
   /**
    * Every instance that was terminated within the retention (see
    * {@link DEPARTED_RETENTION_DAYS}), with the time it was seen leaving.
-   * A terminated instance never comes back.
+   * None of them can join again while it is here.
    */
   readonly departed: ReadonlyMap<InstanceId, string>;
 }
@@ -101,10 +102,10 @@ export const decide = (
 
 /**
  * Folds one event into the state. The input state is not changed. A join
- * of an instance that was terminated is ignored: termination is final
- * even for a history that says otherwise. Each event also forgets the
- * terminations older than the retention, counted from its own time, so
- * that the state depends on the events alone.
+ * of an instance terminated within the retention is ignored, even for a
+ * history that says otherwise. Each event also forgets the terminations
+ * older than the retention, counted from its own time, so that the state
+ * depends on the events and their order alone.
  */
 export const evolve = (
   state: MembershipState,
@@ -113,17 +114,13 @@ export const evolve = (
 
 /**
  * Folds a whole history, in version order, into a state. Faster than
- * repeated {@link evolve} calls: it builds one pair of maps.
+ * repeated {@link evolve} calls: it copies the state once.
  */
 export const replay = (
   events: Iterable<MembershipEvent>,
   from: MembershipState = initialState(),
 ): MembershipState => {
-  const fold: Fold = {
-    members: new Map(from.members),
-    departed: new Map(from.departed),
-    oldestDeparture: oldestOf(from.departed),
-  };
+  const fold = foldOf(from);
   let version = from.version;
   for (const event of events) {
     applyEvent(fold, event);
@@ -131,7 +128,10 @@ export const replay = (
     version += 1;
   }
 
-  return { version, members: fold.members, departed: fold.departed };
+  const state = { version, members: fold.members, departed: fold.departed };
+  dayIndexes.set(state, fold.byDay);
+
+  return state;
 };
 
 /** The members of a stream that are in the cluster now, by instance id. */
@@ -140,12 +140,51 @@ export const currentMembers = (state: MembershipState): MemberRecord[] =>
     compareText(a.instanceId, b.instanceId),
   );
 
-/** The maps a fold writes, and the earliest departure time among them. */
+/**
+ * The departures of a state by the UTC day they were seen (days since
+ * the epoch); a departure whose time does not parse is in none.
+ */
+type DayIndex = Map<number, Set<InstanceId>>;
+
+/** The day index of every state a fold returned, so as not to parse. */
+const dayIndexes = new WeakMap<MembershipState, DayIndex>();
+
+/** The maps a fold writes. */
 interface Fold {
   readonly members: Map<InstanceId, MemberRecord>;
   readonly departed: Map<InstanceId, string>;
-  oldestDeparture: number;
+  readonly byDay: DayIndex;
+  /** The earliest day in `byDay`, or Infinity when it is empty. */
+  oldestDay: number;
 }
+
+const foldOf = (from: MembershipState): Fold => {
+  const known = dayIndexes.get(from);
+  const byDay: DayIndex = known
+    ? new Map([...known].map(([day, ids]) => [day, new Set(ids)]))
+    : indexByDay(from.departed);
+
+  return {
+    members: new Map(from.members),
+    departed: new Map(from.departed),
+    byDay,
+    oldestDay: Math.min(...byDay.keys()),
+  };
+};
+
+const indexByDay = (departed: ReadonlyMap<InstanceId, string>): DayIndex => {
+  const byDay: DayIndex = new Map();
+  for (const [id, leftAt] of departed) addToDay(byDay, id, dayOf(leftAt));
+
+  return byDay;
+};
+
+const addToDay = (byDay: DayIndex, id: InstanceId, day: number): void => {
+  if (!Number.isFinite(day)) return;
+  const ids = byDay.get(day);
+  if (ids) ids.add(id);
+  else byDay.set(day, new Set([id]));
+};
 
 const applyEvent = (fold: Fold, event: MembershipEvent): void =>
   match(event)
@@ -177,48 +216,49 @@ const applyLeft = (fold: Fold, data: MemberLeft['data']): void => {
   if (data.reason !== 'terminated') return;
 
   fold.departed.set(data.instanceId, data.observedAt);
-  const time = timeOf(data.observedAt);
-  if (time < fold.oldestDeparture) fold.oldestDeparture = time;
+  const day = dayOf(data.observedAt);
+  addToDay(fold.byDay, data.instanceId, day);
+  if (day < fold.oldestDay) fold.oldestDay = day;
 };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Drops every departure seen before the start of the UTC day
- * {@link DEPARTED_RETENTION_DAYS} days before `observedAt`. Cutting at
- * a day boundary makes the scan run at most once a day of events; the
- * result is the same whatever order the departures were recorded in. A
- * departure whose time does not parse is kept.
+ * Drops every departure seen before the UTC day that lies
+ * {@link DEPARTED_RETENTION_DAYS} days before the day of `observedAt`,
+ * a whole day of departures at a time. A departure whose time does not
+ * parse is kept, and so is every departure when `observedAt` does not
+ * parse.
  */
 const forgetExpired = (fold: Fold, observedAt: string): void => {
-  const now = timeOf(observedAt);
-  if (!Number.isFinite(now)) return;
-  const cutoff =
-    Math.floor(now / DAY_MS) * DAY_MS - DEPARTED_RETENTION_DAYS * DAY_MS;
-  if (!(fold.oldestDeparture < cutoff)) return;
+  const cutoff = dayOf(observedAt) - DEPARTED_RETENTION_DAYS;
+  if (!(fold.oldestDay < cutoff)) return;
 
-  for (const [id, leftAt] of fold.departed) {
-    if (timeOf(leftAt) < cutoff) fold.departed.delete(id);
+  for (const [day, ids] of fold.byDay) {
+    if (day >= cutoff) continue;
+    for (const id of ids) fold.departed.delete(id);
+    fold.byDay.delete(day);
   }
-  fold.oldestDeparture = oldestOf(fold.departed);
+  fold.oldestDay = Math.min(...fold.byDay.keys());
 };
 
 /**
- * Milliseconds since the epoch, or NaN for a time that does not parse.
- * It reads the time an event carries, never the clock.
+ * An ISO 8601 time with its offset (`Z` or `+hh:mm`): only such a time
+ * means the same instant on every machine, whatever its time zone.
  */
-const timeOf = (iso: string): number =>
+const ZONED_TIME =
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The UTC day (days since the epoch) of an event's time, or NaN for a
+ * time that is not a zoned ISO 8601 time. It reads the time an event
+ * carries, never the clock.
+ */
+const dayOf = (time: string): number => {
+  if (!ZONED_TIME.test(time)) return Number.NaN;
+
   // eslint-disable-next-line no-restricted-globals -- parses, reads no clock
-  Date.parse(iso);
-
-const oldestOf = (departed: ReadonlyMap<InstanceId, string>): number => {
-  let oldest = Number.POSITIVE_INFINITY;
-  for (const leftAt of departed.values()) {
-    const time = timeOf(leftAt);
-    if (time < oldest) oldest = time;
-  }
-
-  return oldest;
+  return Math.floor(Date.parse(time) / DAY_MS);
 };
 
 const MEMBER_STATES: ReadonlySet<LifecycleState> = new Set([

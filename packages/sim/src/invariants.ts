@@ -275,7 +275,12 @@ const viewText = (sim: Simulation, region: string): string => {
   );
 
   return canonicalJson(
-    [...view].map(([r, state]) => [r, state.version, [...state.members]]),
+    [...view].map(([r, state]) => [
+      r,
+      state.version,
+      [...state.members],
+      [...state.departed],
+    ]),
   );
 };
 
@@ -354,10 +359,11 @@ const whatChanged = (event: MembershipEvent): string =>
   `${event.type} ${event.data.instanceId}`;
 
 /**
- * A final leave of an instance the stream does not hold as a member: a
- * termination first recorded by a redelivery (its first delivery failed)
- * of an instance the group no longer lists. It changes no member, and a
- * true-up cannot learn it, since the instance is gone from the group.
+ * A final leave of an instance the stream holds neither as a member nor
+ * as a departure: a termination first recorded by a redelivery (its
+ * first delivery failed) of an instance the group no longer lists. It
+ * changes no member, and a true-up cannot learn it, since the instance
+ * is gone from the group.
  */
 const isTombstoneOfStranger = (
   event: MembershipEvent,
@@ -365,7 +371,8 @@ const isTombstoneOfStranger = (
 ): boolean =>
   event.type === 'MemberLeft' &&
   event.data.reason === 'terminated' &&
-  !state.members.has(event.data.instanceId);
+  !state.members.has(event.data.instanceId) &&
+  !state.departed.has(event.data.instanceId);
 
 /**
  * Before a lifecycle event is delivered again: what a true-up alone

@@ -208,16 +208,38 @@ const foreignSourceArb = () =>
   });
 
 /**
+ * A time an event may carry: mostly UTC times over six weeks (in any
+ * order, so that histories cross the retention of departed members),
+ * some with an offset, some without a zone, some not a time at all.
+ */
+export const eventTimeArb = (): fc.Arbitrary<string> => {
+  const utc = fc
+    .record({
+      day: fc.integer({ min: 0, max: 42 }),
+      hour: fc.integer({ min: 0, max: 23 }),
+    })
+    .map(({ day, hour }) => new Date(Date.UTC(2026, 0, 1 + day, hour)));
+
+  return fc.oneof(
+    { weight: 8, arbitrary: utc.map((d) => d.toISOString()) },
+    {
+      weight: 1,
+      arbitrary: utc.map((d) => `${d.toISOString().slice(0, 19)}-05:00`),
+    },
+    {
+      weight: 1,
+      arbitrary: utc.map((d) => d.toISOString().slice(0, 19)),
+    },
+    { weight: 1, arbitrary: fc.constantFrom('yesterday', 'probe') },
+  );
+};
+
+/**
  * A membership event of any kind, about the ids {@link instanceIdArb}
- * draws, seen at one of a few times over three weeks (in any order), so
- * that histories cross the retention of departed members.
+ * draws, at a time {@link eventTimeArb} draws.
  */
 export const membershipEventArb = (): fc.Arbitrary<MembershipEvent> => {
-  const observedAt = fc
-    .integer({ min: 0, max: 20 })
-    .map((day) =>
-      new Date(Date.UTC(2026, 0, 1 + day, (day * 7) % 24)).toISOString(),
-    );
+  const observedAt = eventTimeArb();
 
   return fc.oneof(
     fc

@@ -27,6 +27,7 @@ export {
   ipv6Arb,
   lifecycleStateArb,
   markerArb,
+  eventTimeArb,
   membershipEventArb,
   observedInstanceArb,
   rawClusterConfigArb,

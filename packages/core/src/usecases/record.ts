@@ -6,7 +6,7 @@ import type {
   StoredEvent,
   StreamName,
 } from '../events.js';
-import { decide, evolve, replay, type MembershipState } from '../membership.js';
+import { decide, replay, type MembershipState } from '../membership.js';
 import type { Observation } from '../model.js';
 import { chunk } from '../plan.js';
 import type { EventStore, StreamSlice } from '../ports.js';
@@ -111,7 +111,7 @@ export const decideAll = (
   for (const command of commands) {
     const decided = decide(command, current);
     events.push(...decided);
-    current = decided.reduce(evolve, current);
+    current = replay(decided, current);
   }
 
   return events;
