@@ -2,7 +2,9 @@ import {
   handleLifecycleEvent,
   handleRemoteChange,
   parseClusterConfig,
+  DEPARTED_RETENTION_DAYS,
   planOnly,
+  readLocalView,
   streamName,
   trueUp,
   type ClusterConfig,
@@ -11,6 +13,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   createInMemoryCluster,
+  SteppingClock,
   type InMemoryCluster,
 } from '../../src/index.js';
 
@@ -126,6 +129,40 @@ describe('handleLifecycleEvent', () => {
 
     // assert
     expect(report.recorded).toEqual([]);
+    expect(cidrsOf(cluster, EAST, EAST_SG)).toHaveLength(1);
+  });
+
+  it('never re-admits a terminated instance, even after its departure is forgotten', async () => {
+    // arrange: a member launched, then terminated through its hook
+    const clock = new SteppingClock({ stepMs: 0 });
+    const cluster = createInMemoryCluster(config(), { clock });
+    const scaling = cluster.region(EAST).autoScaling;
+    const firstLaunch = launch(cluster);
+    await handleLifecycleEvent(cluster.context(EAST), firstLaunch);
+    scaling.terminate(firstLaunch.action.instanceId);
+    const [terminating] = scaling.takeLifecycleEvents();
+    if (!terminating) throw new Error('no terminate event');
+    await handleLifecycleEvent(cluster.context(EAST), terminating);
+
+    // past the retention, another launch makes the fold forget it
+    clock.advance((DEPARTED_RETENTION_DAYS + 1) * 24 * 60 * 60 * 1000);
+    await handleLifecycleEvent(cluster.context(EAST), launch(cluster));
+    const view = await readLocalView(cluster.context(EAST));
+    const forgotten = !view
+      ._unsafeUnwrap()
+      .get(EAST)
+      ?.departed.has(firstLaunch.action.instanceId);
+
+    // act: the first launch's event delivered again
+    const report = await handleLifecycleEvent(
+      cluster.context(EAST),
+      firstLaunch,
+    );
+
+    // assert: only the observation could admit it, and it shows no such
+    // instance in the group
+    expect(forgotten).toBe(true);
+    expect(report.recorded).toStrictEqual([]);
     expect(cidrsOf(cluster, EAST, EAST_SG)).toHaveLength(1);
   });
 
