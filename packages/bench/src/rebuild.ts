@@ -42,13 +42,13 @@ const at = (i: number): string => new Date(START + i * 60_000).toISOString();
 
 const idOf = (n: number): string => `i-${n.toString(16).padStart(17, '0')}`;
 
-const joined = (i: number, n: number, salt = 0): MembershipEvent => ({
+const joined = (i: number, n: number): MembershipEvent => ({
   type: 'MemberJoined',
   data: {
     instanceId: idOf(n),
     asgName: 'bench',
     addresses: {
-      publicIpv4: `100.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${(n + salt) & 255}`,
+      publicIpv4: `100.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`,
     },
     cause: 'true-up',
     observedAt: at(i),
