@@ -151,7 +151,7 @@ describe('reading streams with snapshots', () => {
     expect(view).toEqual((await readLocalView(s.plain))._unsafeUnwrap());
   });
 
-  it('replays over a snapshot of an older format, then writes a new one', async () => {
+  it('replays over an older snapshot format, then writes anew', async () => {
     // arrange: a snapshot as an earlier version wrote it, departed
     // members kept among the members with a status
     const s = setup(2);

@@ -17,7 +17,7 @@ const twoRegions = (quota = 60): ClusterShape => ({
 });
 
 describe('histories the simulation once failed', () => {
-  it('lets a redelivered termination of a never-recorded instance leave a tombstone', async () => {
+  it('lets a redelivered termination leave a tombstone', async () => {
     // arrange: the shrunk history of the failure; the first delivery of
     // the termination failed (throttled observe), so the redelivery is
     // the first to record it, as a final leave of an unknown instance

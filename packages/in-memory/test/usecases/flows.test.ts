@@ -132,7 +132,7 @@ describe('handleLifecycleEvent', () => {
     expect(cidrsOf(cluster, EAST, EAST_SG)).toHaveLength(1);
   });
 
-  it('never re-admits a terminated instance, even after its departure is forgotten', async () => {
+  it('never re-admits a terminated instance once it is forgotten', async () => {
     // arrange: a member launched, then terminated through its hook
     const clock = new SteppingClock({ stepMs: 0 });
     const cluster = createInMemoryCluster(config(), { clock });
